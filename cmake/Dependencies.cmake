@@ -1,0 +1,12 @@
+# Every dependency comes from Debian 12 packages (scripts/deps.sh installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+find_package(SQLite3 REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(date REQUIRED)
+find_package(Threads REQUIRED)
+if(PAIRSPACE_TESTS)
+  find_package(nlohmann_json 3 REQUIRED)
+endif()

@@ -1,0 +1,26 @@
+# Interface targets every project target links: warnings, hardening, sanitizers.
+add_library(pairspace_options INTERFACE)
+target_compile_options(pairspace_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  -fstack-protector-strong)
+target_compile_definitions(pairspace_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+if(PAIRSPACE_WERROR)
+  target_compile_options(pairspace_options INTERFACE -Werror)
+endif()
+
+if(SANITIZERS)
+  string(REPLACE "," ";" _sanitizer_list "${SANITIZERS}")
+  list(JOIN _sanitizer_list "," _sanitizer_flag)
+  target_compile_options(pairspace_options INTERFACE
+    -fsanitize=${_sanitizer_flag} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(pairspace_options INTERFACE -fsanitize=${_sanitizer_flag})
+endif()
+
+# Generated code and third-party headers get no warnings.
+add_library(pairspace_quiet INTERFACE)
+if(SANITIZERS)
+  target_compile_options(pairspace_quiet INTERFACE -fsanitize=${_sanitizer_flag} -fno-omit-frame-pointer)
+  target_link_options(pairspace_quiet INTERFACE -fsanitize=${_sanitizer_flag})
+endif()

@@ -1,0 +1,38 @@
+#pragma once
+// The CLI's side of the control API: a blocking client on the daemon's Unix socket.
+// Wire format: 4-byte big-endian length, then a serialised v1::Request / v1::Response.
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+#include "pairspace.pb.h"
+#include "util/result.hpp"
+
+namespace pairspace::control {
+
+// Largest control message either side accepts; checked before any allocation.
+constexpr std::size_t max_message_bytes = 1u << 20;  // 1 MiB
+
+class Client {
+ public:
+  // CODE_UNREACHABLE with advice ("start it with `pairspace daemon start`") when nothing
+  // listens; a permission problem says so plainly.
+  static Result<Client> connect(const std::filesystem::path& socket_path,
+                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  Client(Client&& other) noexcept;
+  Client& operator=(Client&& other) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  ~Client();
+
+  // Sends one request and waits for its response (CODE_UNREACHABLE if the daemon closes).
+  Result<v1::Response> call(const v1::Request& request,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+ private:
+  explicit Client(int fd) : m_fd(fd) {}
+  int m_fd = -1;
+};
+
+}  // namespace pairspace::control

@@ -1,0 +1,102 @@
+#pragma once
+// The device's encrypted store: one SQLite file in the home. Every secret key and every
+// user text is sealed with a random data key (XChaCha20-Poly1305); the data key is
+// wrapped by the key file (default) or by Argon2id of a passphrase. See docs/storage.md.
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/secure.hpp"
+#include "pairspace.pb.h"
+#include "util/result.hpp"
+
+namespace pairspace::store {
+
+namespace fs = std::filesystem;
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Where everything of one device lives.
+struct HomePaths {
+  fs::path home;
+  fs::path database;  // home/store.db (+ -wal, -shm)
+  fs::path key_file;  // home/key      (absent in passphrase mode)
+  fs::path socket;    // home/control.sock
+  fs::path lock;      // home/daemon.lock
+  fs::path log;       // home/daemon.log
+  static HomePaths of(const fs::path& home);
+};
+
+struct InitOptions {
+  std::string name;                              // device name shown to the partner
+  std::optional<crypto::SecureBytes> passphrase; // set: Argon2id wrap, no key file
+};
+
+struct Identity {
+  std::string name;
+  std::string device_id;                 // e.g. "ABCD-EFGH-IJKL-MNOP-QRST-UVWX"
+  std::array<std::uint8_t, 32> sign_public{};
+  std::array<std::uint8_t, 32> dh_public{};
+  crypto::SecureBytes sign_secret;       // 64 bytes (libsodium Ed25519 layout)
+  crypto::SecureBytes dh_secret;         // 32 bytes (X25519)
+};
+
+// Creates HOME (0700) with a new identity and an empty store. Refuses (CODE_REFUSED)
+// when HOME already holds a store; never touches an existing one.
+Result<Identity> init_home(const fs::path& home, InitOptions options, TimePoint now);
+
+// Parameters to derive the key-encryption key from a passphrase (stored in the clear).
+struct PassphraseParams {
+  std::array<std::uint8_t, 16> salt{};
+  std::uint64_t opslimit = 0;
+  std::uint64_t memlimit = 0;
+};
+// Argon2id: slow on purpose (run it off the network thread).
+Result<crypto::SecureBytes> derive_passphrase_key(const PassphraseParams& params,
+                                                  std::span<const std::uint8_t> passphrase);
+
+class Store {
+ public:
+  // Opens and checks an existing store: SQLite header, application_id, schema version
+  // (runs migrations for older, refuses newer), integrity. Never writes to a file it
+  // does not recognise. In key-file mode it is unlocked on return.
+  static Result<std::unique_ptr<Store>> open(const HomePaths& paths);
+  // In-memory store for unit tests (key-file-less, already unlocked).
+  static Result<std::unique_ptr<Store>> open_in_memory(std::string_view name, TimePoint now);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  bool locked() const;
+  // Passphrase mode only; nullopt in key-file mode.
+  std::optional<PassphraseParams> passphrase_params() const;
+  // Unwraps the data key with a key from derive_passphrase_key.
+  // Wrong key: CODE_NOT_READY with a clear sentence; the store stays locked.
+  Status unlock(const crypto::SecureBytes& key_encryption_key);
+
+  // Everything below requires an unlocked store (else CODE_NOT_READY).
+  Result<Identity> identity() const;
+
+  Result<v1::JournalEntry> journal_add(std::string_view text, TimePoint now);
+  // grep: case-insensitive substring of the text ("" = all); since: entries at or after.
+  Result<std::vector<v1::JournalEntry>> journal_list(std::string_view grep,
+                                                     std::optional<TimePoint> since) const;
+  Result<v1::JournalEntry> journal_get(std::uint64_t id) const;  // missing: CODE_USAGE
+  // Deletes the entry; its ciphertext is overwritten in the file and the WAL is checkpointed
+  // and truncated so no old page survives.
+  Status journal_delete(std::uint64_t id);
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace pairspace::store
