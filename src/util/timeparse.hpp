@@ -10,6 +10,10 @@
 
 #include "util/result.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace pairspace::util {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -20,9 +24,12 @@ Result<std::chrono::seconds> parse_duration(std::string_view text);
 // before now (for --since). A duration is accepted too: now + d (Future) / now - d (Past).
 enum class TimeDirection { future, past };
 Result<TimePoint> parse_time(std::string_view text, TimePoint now, TimeDirection direction);
+Result<TimePoint> parse_time(std::string_view text, TimePoint now, TimeDirection direction,
+                             const date::time_zone& zone);
 
 // "20:00" / "Tue 20:00" / "2026-12-01 20:00" in the local zone, for people.
 std::string format_local(TimePoint t, TimePoint now);
+std::string format_local(TimePoint t, TimePoint now, const date::time_zone& zone);
 // "2026-12-01T19:00:00Z"
 std::string format_utc(TimePoint t);
 
