@@ -5,14 +5,13 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <utility>
 
+#include "control/framing.hpp"  // max_message_bytes
 #include "pairspace.pb.h"
 #include "util/result.hpp"
 
 namespace pairspace::control {
-
-// Largest control message either side accepts; checked before any allocation.
-constexpr std::size_t max_message_bytes = 1u << 20;  // 1 MiB
 
 class Client {
  public:
@@ -31,8 +30,10 @@ class Client {
                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
  private:
-  explicit Client(int fd) : m_fd(fd) {}
+  Client(int fd, std::filesystem::path home) : m_fd(fd), m_home(std::move(home)) {}
+  void close_fd();
   int m_fd = -1;
+  std::filesystem::path m_home;  // for messages: the socket's directory
 };
 
 }  // namespace pairspace::control
