@@ -74,6 +74,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   bool locked() const;
+  // Things the owner should hear about that did not stop the store from opening, e.g. a
+  // key file others can read. One sentence each; the daemon logs them.
+  const std::vector<std::string>& warnings() const;
   // Passphrase mode only; nullopt in key-file mode.
   std::optional<PassphraseParams> passphrase_params() const;
   // Unwraps the data key with a key from derive_passphrase_key.
