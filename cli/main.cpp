@@ -1,1 +1,92 @@
-int main() { return 1; }
+// pairspace: the command-line client (CLI.md). Parses, finds the chosen command,
+// runs it, and turns every outcome into an exit status and one clear sentence.
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app.hpp"
+#include "output.hpp"
+
+#ifndef PAIRSPACE_VERSION
+#define PAIRSPACE_VERSION "unknown"
+#endif
+
+namespace {
+
+using pairspace::cli::Commands;
+using pairspace::cli::Globals;
+
+// The deepest command the person chose, e.g. `journal list`; the root app if none.
+const CLI::App* chosen_command(const CLI::App& app) {
+  const CLI::App* current = &app;
+  for (;;) {
+    auto chosen = current->get_subcommands();
+    if (chosen.empty()) return current;
+    current = chosen.front();
+  }
+}
+
+std::string command_path(const CLI::App* command) {
+  std::string path;
+  for (const CLI::App* c = command; c != nullptr; c = c->get_parent()) {
+    path = path.empty() ? c->get_name() : c->get_name() + " " + path;
+  }
+  return path;
+}
+
+int usage_error(const Globals& globals, const CLI::App& app, const std::string& what) {
+  const std::string help = command_path(chosen_command(app)) + " --help";
+  std::string sentence = what;
+  if (!sentence.empty() && sentence.back() != '.') sentence += '.';
+  sentence += " Run `" + help + "` to see what it accepts.";
+  return pairspace::cli::report(globals, pairspace::v1::CODE_USAGE, sentence);
+}
+
+int run(int argc, char** argv) {
+  Globals globals;
+  Commands commands;
+  CLI::App app{"pairspace: space signals and agreements between two partners' devices, "
+               "end-to-end encrypted, no server; plus a private journal.",
+               "pairspace"};
+  app.fallthrough();  // --home / --json work before or after the command
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "pairspace " PAIRSPACE_VERSION);
+  app.add_option("--home", globals.home,
+                 "This device's home (else $PAIRSPACE_HOME, else $XDG_DATA_HOME/pairspace)");
+  app.add_flag("--json", globals.json, "Print one JSON object instead of prose");
+
+  pairspace::cli::add_device_commands(app, globals, commands);
+  pairspace::cli::add_daemon_commands(app, globals, commands);
+  pairspace::cli::add_journal_commands(app, globals, commands);
+  pairspace::cli::add_later_commands(app, globals, commands);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(globals, app, e.what());
+  }
+  const CLI::App* command = chosen_command(app);
+  const auto* handler = commands.find(command);
+  if (handler == nullptr) {
+    return usage_error(globals, app, "Please choose a command");
+  }
+  return (*handler)();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "Something unexpected went wrong (" << e.what()
+              << "); please try again, and report it if it keeps happening.\n";
+  } catch (...) {
+    std::cerr << "Something unexpected went wrong; please try again, and report it if it keeps happening.\n";
+  }
+  return 5;
+}
