@@ -1,0 +1,151 @@
+#include "daemon/handlers.hpp"
+
+#include <unistd.h>
+
+#include "crypto/secure.hpp"
+#include "daemon/version.hpp"
+#include "daemon/worker.hpp"
+#include "net/log.hpp"
+
+namespace pairspace::daemon {
+
+namespace asio = boost::asio;
+
+namespace {
+
+v1::Response ok_response(std::string message = {}) {
+  v1::Response response;
+  response.set_code(v1::CODE_OK);
+  response.set_message(std::move(message));
+  return response;
+}
+
+v1::Response error_response(const Error& error) {
+  v1::Response response;
+  response.set_code(error.code == v1::CODE_OK ? v1::CODE_STORE : error.code);
+  response.set_message(error.message);
+  return response;
+}
+
+v1::Response locked_response() {
+  return error_response(make_error(
+      v1::CODE_NOT_READY, "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`."));
+}
+
+store::TimePoint to_time_point(const google::protobuf::Timestamp& ts) {
+  using namespace std::chrono;
+  return store::TimePoint(duration_cast<system_clock::duration>(seconds(ts.seconds()) + nanoseconds(ts.nanos())));
+}
+
+}  // namespace
+
+asio::awaitable<Reply> Handlers::handle(v1::Request request) {
+  Reply reply;
+  switch (request.body_case()) {
+    case v1::Request::kStatus: reply.response = status(); break;
+    case v1::Request::kStop:
+      reply.response = ok_response("The daemon is stopping.");
+      reply.shutdown_after = true;
+      break;
+    case v1::Request::kUnlock: reply.response = co_await unlock(*request.mutable_unlock()); break;
+    case v1::Request::kJournalAdd: reply.response = journal_add(request.journal_add()); break;
+    case v1::Request::kJournalList: reply.response = journal_list(request.journal_list()); break;
+    case v1::Request::kJournalShow: reply.response = journal_show(request.journal_show()); break;
+    case v1::Request::kJournalDelete: reply.response = journal_delete(request.journal_delete()); break;
+    case v1::Request::BODY_NOT_SET:
+    default:
+      reply.response = error_response(make_error(
+          v1::CODE_USAGE, "The daemon does not know this request; are pairspace and pairspaced "
+                          "from the same version?"));
+  }
+  co_return reply;
+}
+
+v1::Response Handlers::status() const {
+  v1::Response response = ok_response();
+  auto& status = *response.mutable_daemon_status();
+  status.set_pid(static_cast<std::uint32_t>(::getpid()));
+  status.set_home(m_context.home.string());
+  status.set_listen_address(m_context.listen_address);
+  status.set_locked(m_context.store->locked());
+  if (!status.locked()) {
+    if (auto identity = m_context.store->identity(); identity.ok()) {
+      status.set_device_name(identity->name);
+      status.set_device_id(identity->device_id);
+    }
+  }
+  status.set_paired(false);             // pairing arrives with the next issue
+  status.set_partner_connected(false);
+  status.set_version(std::string(version));
+  return response;
+}
+
+asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
+  std::string& secret = *request.mutable_passphrase();
+  crypto::SecureBytes passphrase(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size()));  // NOLINT: bytes of a string
+  crypto::wipe(secret.data(), secret.size());
+  secret.clear();
+
+  auto params = m_context.store->passphrase_params();
+  if (!m_context.store->locked() || !params) {
+    co_return ok_response(params ? "This device is already unlocked."
+                                 : "This device uses a key file, so there is nothing to unlock.");
+  }
+  if (passphrase.empty()) {
+    co_return error_response(make_error(v1::CODE_USAGE, "The passphrase was empty; please type it "
+                                                        "on stdin (`pairspace unlock --passphrase-stdin`)."));
+  }
+  auto key = co_await run_on_worker(m_workers, [p = *params, secret_bytes = std::move(passphrase)]() {
+    return store::derive_passphrase_key(p, secret_bytes.span());
+  });
+  if (!key) co_return error_response(key.error());
+  if (!m_context.store->locked()) co_return ok_response("This device is already unlocked.");
+  if (auto st = m_context.store->unlock(*key); !st) {
+    net::log_line("store", "an unlock attempt failed");
+    co_return error_response(st.error());
+  }
+  net::log_line("store", "unlocked");
+  co_return ok_response("Unlocked.");
+}
+
+v1::Response Handlers::journal_add(const v1::JournalAddRequest& request) {
+  if (m_context.store->locked()) return locked_response();
+  if (request.text().empty()) {
+    return error_response(make_error(v1::CODE_USAGE, "The journal entry is empty; please write some text."));
+  }
+  auto entry = m_context.store->journal_add(request.text(), std::chrono::system_clock::now());
+  if (!entry) return error_response(entry.error());
+  v1::Response response = ok_response();
+  *response.mutable_journal_entry() = std::move(entry.value());
+  return response;
+}
+
+v1::Response Handlers::journal_list(const v1::JournalListRequest& request) const {
+  if (m_context.store->locked()) return locked_response();
+  std::optional<store::TimePoint> since;
+  if (request.has_since()) since = to_time_point(request.since());
+  auto entries = m_context.store->journal_list(request.grep(), since);
+  if (!entries) return error_response(entries.error());
+  v1::Response response = ok_response();
+  auto& out = *response.mutable_journal_entries();
+  for (auto& entry : entries.value()) *out.add_entries() = std::move(entry);
+  return response;
+}
+
+v1::Response Handlers::journal_show(const v1::JournalShowRequest& request) const {
+  if (m_context.store->locked()) return locked_response();
+  auto entry = m_context.store->journal_get(request.id());
+  if (!entry) return error_response(entry.error());
+  v1::Response response = ok_response();
+  *response.mutable_journal_entry() = std::move(entry.value());
+  return response;
+}
+
+v1::Response Handlers::journal_delete(const v1::JournalDeleteRequest& request) {
+  if (m_context.store->locked()) return locked_response();
+  if (auto st = m_context.store->journal_delete(request.id()); !st) return error_response(st.error());
+  return ok_response();
+}
+
+}  // namespace pairspace::daemon
