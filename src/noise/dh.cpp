@@ -18,7 +18,8 @@ Result<KeyPair> keypair_from_private(ByteView private_key) {
   }
   KeyPair pair{crypto::SecureBytes(private_key), {}};
   if (crypto_scalarmult_base(pair.public_key.data(), pair.private_key.data()) != 0) {
-    return make_error(v1::CODE_USAGE, "This private key cannot be used; please generate a new one.");
+    return make_error(v1::CODE_USAGE,
+                      "This private key cannot be used; please generate a new one.");
   }
   return pair;
 }

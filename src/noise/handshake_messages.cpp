@@ -39,8 +39,14 @@ Status HandshakeState::mix_dh(Token token) {
   const std::optional<KeyPair>* local = nullptr;
   const std::optional<PublicKey>* remote = nullptr;
   switch (token) {
-    case Token::ee: local = &m_e; remote = &m_re; break;
-    case Token::ss: local = &m_s; remote = &m_rs; break;
+    case Token::ee:
+      local = &m_e;
+      remote = &m_re;
+      break;
+    case Token::ss:
+      local = &m_s;
+      remote = &m_rs;
+      break;
     case Token::es:
       local = m_initiator ? &m_e : &m_s;
       remote = m_initiator ? &m_rs : &m_re;
@@ -49,7 +55,8 @@ Status HandshakeState::mix_dh(Token token) {
       local = m_initiator ? &m_s : &m_e;
       remote = m_initiator ? &m_re : &m_rs;
       break;
-    default: return usage("Not a DH token.");
+    default:
+      return usage("Not a DH token.");
   }
   if (!local->has_value() || !remote->has_value()) {
     return usage("A key this handshake needs is missing.");
@@ -85,7 +92,8 @@ Status HandshakeState::write_token(Token token, Bytes& out) {
     case Token::psk:
       m_symmetric.mix_key_and_hash(m_psks.at(m_next_psk++).span());
       return ok_status();
-    default: return mix_dh(token);
+    default:
+      return mix_dh(token);
   }
 }
 
@@ -115,7 +123,8 @@ Status HandshakeState::read_token(Token token, ByteView message, std::size_t& of
     case Token::psk:
       m_symmetric.mix_key_and_hash(m_psks.at(m_next_psk++).span());
       return ok_status();
-    default: return mix_dh(token);
+    default:
+      return mix_dh(token);
   }
 }
 

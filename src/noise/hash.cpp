@@ -10,27 +10,36 @@ constexpr std::uint8_t hmac_outer_pad = 0x5c;
 
 std::size_t hash_len(HashKind kind) {
   switch (kind) {
-    case HashKind::blake2b: return crypto_generichash_BYTES_MAX;  // 64
-    case HashKind::sha256: return crypto_hash_sha256_BYTES;       // 32
-    case HashKind::sha512: return crypto_hash_sha512_BYTES;       // 64
+    case HashKind::blake2b:
+      return crypto_generichash_BYTES_MAX;  // 64
+    case HashKind::sha256:
+      return crypto_hash_sha256_BYTES;  // 32
+    case HashKind::sha512:
+      return crypto_hash_sha512_BYTES;  // 64
   }
   return 0;
 }
 
 std::size_t block_len(HashKind kind) {
   switch (kind) {
-    case HashKind::blake2b: return 128;
-    case HashKind::sha256: return 64;
-    case HashKind::sha512: return 128;
+    case HashKind::blake2b:
+      return 128;
+    case HashKind::sha256:
+      return 64;
+    case HashKind::sha512:
+      return 128;
   }
   return 0;
 }
 
 std::string_view hash_name(HashKind kind) {
   switch (kind) {
-    case HashKind::blake2b: return "BLAKE2b";
-    case HashKind::sha256: return "SHA256";
-    case HashKind::sha512: return "SHA512";
+    case HashKind::blake2b:
+      return "BLAKE2b";
+    case HashKind::sha256:
+      return "SHA256";
+    case HashKind::sha512:
+      return "SHA512";
   }
   return "";
 }
@@ -117,14 +126,16 @@ void hmac(HashKind kind, ByteView key, std::initializer_list<ByteView> data,
 
   std::array<std::uint8_t, max_block_bytes> pad{};
   std::array<std::uint8_t, max_hash_bytes> inner{};
-  for (std::size_t i = 0; i < blen; ++i) pad[i] = static_cast<std::uint8_t>(block[i] ^ hmac_inner_pad);
+  for (std::size_t i = 0; i < blen; ++i)
+    pad[i] = static_cast<std::uint8_t>(block[i] ^ hmac_inner_pad);
   {
     Hasher inner_hasher(kind);
     inner_hasher.update(ByteView(pad.data(), blen));
     for (ByteView part : data) inner_hasher.update(part);
     inner_hasher.finish(inner);
   }
-  for (std::size_t i = 0; i < blen; ++i) pad[i] = static_cast<std::uint8_t>(block[i] ^ hmac_outer_pad);
+  for (std::size_t i = 0; i < blen; ++i)
+    pad[i] = static_cast<std::uint8_t>(block[i] ^ hmac_outer_pad);
   {
     Hasher outer_hasher(kind);
     outer_hasher.update(ByteView(pad.data(), blen));
@@ -152,8 +163,7 @@ HkdfOutputs hkdf(HashKind kind, ByteView chaining_key, ByteView input_key_materi
   hmac(kind, temp_key.span(), {outputs.first.span(), ByteView(&two, 1)}, outputs.second.span());
   if (num_outputs == 3) {
     outputs.third = crypto::SecureBytes(hlen);
-    hmac(kind, temp_key.span(), {outputs.second.span(), ByteView(&three, 1)},
-         outputs.third.span());
+    hmac(kind, temp_key.span(), {outputs.second.span(), ByteView(&three, 1)}, outputs.third.span());
   }
   return outputs;
 }

@@ -16,9 +16,9 @@ namespace pairspace::noise {
 
 enum class HashKind { blake2b, sha256, sha512 };
 
-std::size_t hash_len(HashKind kind);   // HASHLEN: 64, 32, 64
-std::size_t block_len(HashKind kind);  // BLOCKLEN: 128, 64, 128
-std::string_view hash_name(HashKind kind);              // "BLAKE2b", "SHA256", "SHA512"
+std::size_t hash_len(HashKind kind);        // HASHLEN: 64, 32, 64
+std::size_t block_len(HashKind kind);       // BLOCKLEN: 128, 64, 128
+std::string_view hash_name(HashKind kind);  // "BLAKE2b", "SHA256", "SHA512"
 std::optional<HashKind> hash_from_name(std::string_view name);
 
 // Incremental hash; the internal state is wiped on destruction.
@@ -35,7 +35,8 @@ class Hasher {
 
  private:
   HashKind m_kind;
-  std::variant<crypto_generichash_state, crypto_hash_sha256_state, crypto_hash_sha512_state> m_state;
+  std::variant<crypto_generichash_state, crypto_hash_sha256_state, crypto_hash_sha512_state>
+      m_state;
 };
 
 // HMAC-HASH(key, data...) into out (hash_len bytes). Key longer than BLOCKLEN is hashed first.

@@ -81,9 +81,13 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 }
 
 std::optional<Token> parse_token(std::string_view text) {
-  constexpr std::array<std::pair<std::string_view, Token>, 7> names{{
-      {"e", Token::e}, {"s", Token::s}, {"ee", Token::ee}, {"es", Token::es},
-      {"se", Token::se}, {"ss", Token::ss}, {"psk", Token::psk}}};
+  constexpr std::array<std::pair<std::string_view, Token>, 7> names{{{"e", Token::e},
+                                                                     {"s", Token::s},
+                                                                     {"ee", Token::ee},
+                                                                     {"es", Token::es},
+                                                                     {"se", Token::se},
+                                                                     {"ss", Token::ss},
+                                                                     {"psk", Token::psk}}};
   for (const auto& [name, token] : names) {
     if (name == text) return token;
   }
@@ -163,8 +167,8 @@ std::vector<std::string_view> fundamental_pattern_names() {
 }
 
 Result<Protocol> parse_protocol_name(std::string_view name) {
-  const Error unsupported = make_error(
-      v1::CODE_USAGE, "This Noise protocol name is not one we support.");
+  const Error unsupported =
+      make_error(v1::CODE_USAGE, "This Noise protocol name is not one we support.");
   if (!name.starts_with(protocol_prefix)) return unsupported;
   const std::vector<std::string_view> parts = split(name.substr(protocol_prefix.size()), '_');
   if (parts.size() != 4 || parts[1] != dh_name || parts[2] != cipher_name) return unsupported;

@@ -43,15 +43,15 @@ struct Peers {
 
   HandshakeConfig xxpsk3_config(bool initiator) const {
     HandshakeConfig c = config(xxpsk3, initiator);
-    c.static_private = copy_secret(initiator ? initiator_static.private_key
-                                             : responder_static.private_key);
+    c.static_private =
+        copy_secret(initiator ? initiator_static.private_key : responder_static.private_key);
     c.psks.push_back(copy_secret(psk));
     return c;
   }
   HandshakeConfig kk_config(bool initiator) const {
     HandshakeConfig c = config(kk, initiator);
-    c.static_private = copy_secret(initiator ? initiator_static.private_key
-                                             : responder_static.private_key);
+    c.static_private =
+        copy_secret(initiator ? initiator_static.private_key : responder_static.private_key);
     c.remote_static = initiator ? responder_static.public_key : initiator_static.public_key;
     return c;
   }
@@ -186,7 +186,7 @@ TEST(HandshakeState, KKWithWrongPinnedRemoteStaticFails) {
 TEST(HandshakeState, EveryTamperedByteOfAHandshakeMessageFails) {
   Peers peers;
   for (std::size_t message_index : {1u, 2u}) {  // XXpsk3 messages 2 and 3 are authenticated
-    std::size_t length = 1;  // the real length is learned on the first pass
+    std::size_t length = 1;                     // the real length is learned on the first pass
     for (std::size_t i = 0; i < length; ++i) {
       SCOPED_TRACE("message " + std::to_string(message_index) + " byte " + std::to_string(i));
       HandshakeState init = start(peers.xxpsk3_config(true));

@@ -81,10 +81,11 @@ TEST(Patterns, ParsesSupportedProtocolNames) {
 }
 
 TEST(Patterns, RefusesOtherPrimitivesAndMalformedNames) {
-  for (const char* name : {"Noise_XX_448_ChaChaPoly_SHA256", "Noise_XX_25519_AESGCM_SHA256",
-                           "Noise_XX_25519_ChaChaPoly_BLAKE2s", "Noise_XX_25519_ChaChaPoly",
-                           "Noise_XX_25519_ChaChaPoly_SHA256_", "NoiseXX_25519_ChaChaPoly_SHA256",
-                           "Noise_ XX_25519_ChaChaPoly_SHA256", "Noise_XXfallback_25519_ChaChaPoly_SHA256"}) {
+  for (const char* name :
+       {"Noise_XX_448_ChaChaPoly_SHA256", "Noise_XX_25519_AESGCM_SHA256",
+        "Noise_XX_25519_ChaChaPoly_BLAKE2s", "Noise_XX_25519_ChaChaPoly",
+        "Noise_XX_25519_ChaChaPoly_SHA256_", "NoiseXX_25519_ChaChaPoly_SHA256",
+        "Noise_ XX_25519_ChaChaPoly_SHA256", "Noise_XXfallback_25519_ChaChaPoly_SHA256"}) {
     SCOPED_TRACE(name);
     Result<Protocol> p = parse_protocol_name(name);
     ASSERT_FALSE(p.ok());

@@ -46,14 +46,16 @@ HandshakeConfig config_for(const json& v, const std::string& side, bool initiato
   config.initiator = initiator;
   config.prologue = from_hex(v.at(side + "_prologue").get<std::string>());
   if (v.contains(side + "_static")) {
-    config.static_private = crypto::SecureBytes(from_hex(v.at(side + "_static").get<std::string>()));
+    config.static_private =
+        crypto::SecureBytes(from_hex(v.at(side + "_static").get<std::string>()));
   }
   if (v.contains(side + "_ephemeral")) {
     config.ephemeral_private =
         crypto::SecureBytes(from_hex(v.at(side + "_ephemeral").get<std::string>()));
   }
   if (v.contains(side + "_remote_static")) {
-    config.remote_static = test::public_key_from_hex(v.at(side + "_remote_static").get<std::string>());
+    config.remote_static =
+        test::public_key_from_hex(v.at(side + "_remote_static").get<std::string>());
   }
   if (v.contains(side + "_psks")) {
     for (const json& psk : v.at(side + "_psks")) {
