@@ -125,7 +125,13 @@ v1::Response unreadable_request() {
 asio::awaitable<bool> write_response(Session& session, const v1::Response& response,
                                      std::chrono::milliseconds limit) {
   auto frame = control::encode_frame(response);
-  if (!frame) frame = control::encode_frame(unreadable_request());  // cannot happen in practice
+  if (!frame) {  // a reply over 1 MiB (e.g. a huge journal list): say so instead
+    v1::Response too_big;
+    too_big.set_code(v1::CODE_STORE);
+    too_big.set_message("The answer is too large to send (over 1 MiB); please narrow it down, "
+                        "e.g. with --grep or --since.");
+    frame = control::encode_frame(too_big);
+  }
   boost::system::error_code ec;
   session.arm(limit);
   co_await asio::async_write(session.socket, asio::buffer(*frame), redirect_error(use_awaitable, ec));
@@ -156,7 +162,8 @@ asio::awaitable<void> serve(std::shared_ptr<ControlServer::State> state, std::sh
     crypto::wipe(payload.data(), payload.size());  // may hold a passphrase
     if (!parsed) {
       net::log_limited(state->bad_request_log, "control", "closed a connection after an unreadable request");
-      co_await write_response(*session, unreadable_request(), limits.io);
+      const v1::Response refusal = unreadable_request();  // named: see worker.hpp on g++ 12
+      co_await write_response(*session, refusal, limits.io);
       break;
     }
     Reply reply = co_await state->handler(std::move(request));

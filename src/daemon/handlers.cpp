@@ -96,9 +96,10 @@ asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
     co_return error_response(make_error(v1::CODE_USAGE, "The passphrase was empty; please type it "
                                                         "on stdin (`pairspace unlock --passphrase-stdin`)."));
   }
-  auto key = co_await run_on_worker(m_workers, [p = *params, secret_bytes = std::move(passphrase)]() {
+  auto derive = [p = *params, secret_bytes = std::move(passphrase)]() {
     return store::derive_passphrase_key(p, secret_bytes.span());
-  });
+  };
+  auto key = co_await run_on_worker(m_workers, std::move(derive));
   if (!key) co_return error_response(key.error());
   if (!m_context.store->locked()) co_return ok_response("This device is already unlocked.");
   if (auto st = m_context.store->unlock(*key); !st) {
