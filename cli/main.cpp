@@ -38,7 +38,7 @@ std::string command_path(const CLI::App* command) {
 
 int usage_error(const Globals& globals, const CLI::App& app, const std::string& what) {
   const std::string help = command_path(chosen_command(app)) + " --help";
-  std::string sentence = what;
+  std::string sentence = what == "A subcommand is required" ? "Please choose a command" : what;
   if (!sentence.empty() && sentence.back() != '.') sentence += '.';
   sentence += " Run `" + help + "` to see what it accepts.";
   return pairspace::cli::report(globals, pairspace::v1::CODE_USAGE, sentence);

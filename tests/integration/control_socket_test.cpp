@@ -138,7 +138,8 @@ TEST_F(ControlSocket, AnotherUserCannotUseIt) {
   ASSERT_EQ(::chmod(root.c_str(), 0755), 0);  // only the home itself is private
   init_home();
   start_daemon();
-  const RunOptions as_nobody{.prefix = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}};
+  RunOptions as_nobody;
+  as_nobody.prefix = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
 
   // Home 0700: nobody cannot even reach the socket.
   auto blocked = cli({"daemon", "status"}, as_nobody);

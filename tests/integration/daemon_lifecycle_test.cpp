@@ -11,8 +11,10 @@ TEST_F(DaemonLifecycle, SecondDaemonOnSameHomeIsRefused) {
   start_daemon();
   ASSERT_EQ(cli({"journal", "add", "before the second daemon"}).exit_code, 0);
 
+  RunOptions bounded;
+  bounded.timeout = 30s;
   auto second = run_process({binary("pairspaced").string(), "--home", home.string(), "--listen", "127.0.0.1:0"},
-                            RunOptions{.timeout = 30s});
+                            bounded);
   EXPECT_EQ(second.exit_code, 4) << second.describe();
   EXPECT_FALSE(second.err.empty()) << second.describe();
   EXPECT_FALSE(looks_like_crash(second.out + second.err)) << second.describe();

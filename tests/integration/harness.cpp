@@ -238,7 +238,9 @@ void PairspaceTest::stop_daemon_and_check() {
     auto status = wait_for_exit(pid, daemon_exit_timeout);
     ASSERT_TRUE(status.has_value()) << "pairspaced " << pid << " did not exit after `daemon stop`";
     EXPECT_TRUE(WIFEXITED(*status)) << "pairspaced ended by signal " << WTERMSIG(*status);
-    if (WIFEXITED(*status)) EXPECT_EQ(WEXITSTATUS(*status), 0);
+    if (WIFEXITED(*status)) {
+      EXPECT_EQ(WEXITSTATUS(*status), 0);
+    }
   }
   m_daemons.clear();
   const auto log = read_file(home / "daemon.log");
