@@ -71,18 +71,19 @@ std::string last_log_line(const fs::path& log, std::streamoff from) {
   return last;
 }
 
-std::string running_sentence(const v1::DaemonStatus& status) {
-  std::string sentence = "pairspaced is running (pid " + std::to_string(status.pid());
+std::string running_sentence(const v1::DaemonStatus& status, bool already) {
+  std::string sentence = std::string(already ? "pairspaced is already running" : "pairspaced is running") +
+                         " (pid " + std::to_string(status.pid());
   if (!status.listen_address().empty()) sentence += ", listening on " + status.listen_address();
   return sentence + ").";
 }
 
-void print_running(const Globals& globals, const v1::DaemonStatus& status, std::string_view prefix) {
+void print_running(const Globals& globals, const v1::DaemonStatus& status, bool already) {
   if (globals.json) {
     print_json(status);
     return;
   }
-  std::cout << prefix << running_sentence(status) << '\n';
+  std::cout << running_sentence(status, already) << '\n';
   if (status.locked()) {
     std::cout << "The store is locked; unlock it with `pairspace unlock --passphrase-stdin`.\n";
   }
@@ -138,7 +139,7 @@ int report_child_exit(const Globals& globals, int wait_status, const fs::path& l
 int launch_daemon(const Globals& globals, const fs::path& home, const std::string& listen) {
   if (auto initialised = check_initialised(home); !initialised) return report(globals, initialised.error());
   if (auto running = probe_daemon(home, std::chrono::seconds(2)); running) {
-    print_running(globals, running.value(), "Already running: ");
+    print_running(globals, running.value(), true);
     return 0;
   }
   const auto exe = find_daemon_binary();
@@ -194,7 +195,7 @@ int launch_daemon(const Globals& globals, const fs::path& home, const std::strin
       return report_child_exit(globals, wait_status, paths.log, log_start);
     }
     if (auto status = probe_daemon(home, probe_timeout); status) {
-      print_running(globals, status.value(), "");
+      print_running(globals, status.value(), false);
       return 0;
     }
     if (!told_slow && Clock::now() - started > slow_notice_after) {

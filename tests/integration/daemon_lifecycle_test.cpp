@@ -21,7 +21,7 @@ TEST_F(DaemonLifecycle, SecondDaemonOnSameHomeIsRefused) {
 
   auto again = cli({"daemon", "start"});
   EXPECT_EQ(again.exit_code, 0) << again.describe();
-  EXPECT_TRUE(contains(again.out, "lready running")) << again.describe();
+  EXPECT_TRUE(contains(again.out, "already running")) << again.describe();
 
   // The first one keeps working.
   ASSERT_EQ(cli({"journal", "add", "after the second daemon"}).exit_code, 0);
