@@ -66,7 +66,8 @@ Status PairingInviter::receive(ByteView body) {
     case State::failed:
       break;
   }
-  return fail(garbled_pairing_error());
+  // Nothing more is expected: refuse without touching the result or the queue.
+  return garbled_pairing_error();
 }
 
 std::vector<Bytes> PairingInviter::take_outgoing() { return std::exchange(m_outgoing, {}); }

@@ -51,7 +51,8 @@ Status PairingJoiner::receive(ByteView body) {
     case State::failed:
       break;
   }
-  return fail(garbled_pairing_error());
+  // Nothing more is expected: refuse without touching the result or the queue.
+  return garbled_pairing_error();
 }
 
 std::vector<Bytes> PairingJoiner::take_outgoing() { return std::exchange(m_outgoing, {}); }
