@@ -154,16 +154,7 @@ Status Store::journal_delete(std::uint64_t id) {
   }
   // secure_delete zeroed the cell in the new page image; the checkpoint copies that page
   // over the old one in the main file and TRUNCATE empties the WAL that held older images.
-  auto checkpoint = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-  if (!checkpoint) return checkpoint.error();
-  auto row = checkpoint->step();
-  if (!row) return row.error();
-  if (*row && checkpoint->column_int64(0) != 0) {
-    m_impl->warnings.push_back(
-        "A journal entry was deleted, but its old copy could not yet be wiped from the "
-        "store's log because the store was busy; it will be wiped at the next delete or when "
-        "the store is closed.");
-  }
+  m_impl->wipe_wal("A journal entry was deleted");
   return ok_status();
 }
 

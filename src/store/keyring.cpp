@@ -51,6 +51,18 @@ std::string journal_ad(std::int64_t id, std::int64_t created_at_ms) {
          std::to_string(created_at_ms);
 }
 
+std::string partner_ad(std::span<const std::uint8_t> pairing_id, std::string_view part) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  std::string ad = std::string(ad_prefix) + "partner/";
+  for (const auto b : pairing_id) {
+    ad += hex_digits[b >> 4];
+    ad += hex_digits[b & 0x0Fu];
+  }
+  ad += '/';
+  ad += part;
+  return ad;
+}
+
 PassphraseParams default_passphrase_params() {
   crypto::ensure_sodium();
   PassphraseParams params;

@@ -44,6 +44,18 @@ Status create_v1(sql::Database& db) {
       sealed        BLOB    NOT NULL
     );
     CREATE INDEX journal_by_time ON journal (created_at_ms);
+    CREATE TABLE partner (
+      id         INTEGER PRIMARY KEY CHECK (id = 1),
+      pairing_id BLOB    NOT NULL CHECK (length(pairing_id) = 16),
+      sealed     BLOB    NOT NULL,
+      contact    BLOB    NOT NULL
+    );
+    CREATE TABLE session_replay (
+      id               INTEGER PRIMARY KEY CHECK (id = 1)
+                       REFERENCES partner (id) ON DELETE CASCADE,
+      last_accepted_ms INTEGER NOT NULL DEFAULT 0 CHECK (last_accepted_ms >= 0),
+      last_sent_ms     INTEGER NOT NULL DEFAULT 0 CHECK (last_sent_ms >= 0)
+    );
   )sql");
 }
 

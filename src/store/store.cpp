@@ -38,6 +38,21 @@ Status Store::Impl::require_unlocked() const {
   return ok_status();
 }
 
+void Store::Impl::wipe_wal(std::string_view what) {
+  auto checkpoint = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  bool done = false;
+  if (checkpoint) {
+    auto row = checkpoint->step();
+    done = row && (!*row || checkpoint->column_int64(0) == 0);
+  }
+  if (!done) {
+    warnings.push_back(std::string(what) +
+                       ", but its old copy could not yet be wiped from the store's log because "
+                       "the store was busy; it will be wiped at the next delete or when the "
+                       "store is closed.");
+  }
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Store::~Store() = default;
 

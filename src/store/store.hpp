@@ -47,6 +47,19 @@ struct Identity {
   crypto::SecureBytes dh_secret;         // 32 bytes (X25519)
 };
 
+// The one partner this device is paired with (DESIGN.md "Pairing"). Every field is sealed
+// with the data key on disk (docs/storage.md).
+struct Partner {
+  std::string name;                             // the partner's device name (UTF-8, 1..100 bytes)
+  std::string device_id;                        // derived from sign_public (crypto::device_id_of)
+  std::array<std::uint8_t, 32> sign_public{};   // Ed25519
+  std::array<std::uint8_t, 32> dh_public{};     // X25519 (Noise static)
+  std::string address;                          // last known "HOST:PORT" (may be empty)
+  std::string safety_number;                    // as shown at pairing
+  TimePoint paired_at{};                        // stored to the millisecond
+  std::optional<TimePoint> last_seen;           // stored to the millisecond
+};
+
 // Creates HOME (0700) with a new identity and an empty store. Refuses (CODE_REFUSED)
 // when HOME already holds a store; never touches an existing one.
 Result<Identity> init_home(const fs::path& home, InitOptions options, TimePoint now);
@@ -94,6 +107,34 @@ class Store {
   // Deletes the entry; its ciphertext is overwritten in the file and the WAL is checkpointed
   // and truncated so no old page survives.
   Status journal_delete(std::uint64_t id);
+
+  // ---- partner (src/store/partner.cpp)
+  // nullopt when not paired.
+  Result<std::optional<Partner>> partner() const;
+  // Pins a new partner. A partner already pinned: CODE_REFUSED (forget it first). Bad
+  // fields (empty/too long/non-UTF-8 name, zero keys, a device_id that does not match
+  // sign_public, the device's own key): CODE_USAGE. device_id may be left empty; it is
+  // always derived from sign_public. Starts with fresh replay counters.
+  Status set_partner(const Partner& p);
+  // Not paired: CODE_NOT_READY.
+  Status set_partner_address(std::string_view address);
+  Status set_partner_last_seen(TimePoint t);
+  // Drops the partner's keys and ALL shared state in one transaction, then checkpoints
+  // and truncates the WAL (secure_delete zeroes the freed cells) so nothing of it
+  // survives in the files. The journal and this device's identity stay. Not paired:
+  // CODE_NOT_READY (any leftover shared state is still cleared first).
+  Status forget_partner();
+
+  // Replay guard for session handshakes (Noise KK message 1 timestamps, ms). Plain
+  // integers on disk, kept only while paired and cleared by forget_partner.
+  // The last timestamp accepted from the partner; 0 if none (or not paired).
+  Result<std::uint64_t> last_accepted_session_ts() const;
+  // ts_ms must be greater than the current value, else CODE_REFUSED (a replay). Not
+  // paired: CODE_NOT_READY.
+  Status set_last_accepted_session_ts(std::uint64_t ts_ms);
+  // The timestamp to send in our next handshake: max(now_ms, last_sent + 1), persisted
+  // before it is returned. Not paired: CODE_NOT_READY.
+  Result<std::uint64_t> next_session_ts(std::uint64_t now_ms);
 
   class Impl;
 

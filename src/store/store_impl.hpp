@@ -54,6 +54,8 @@ struct Keyring {
 std::string data_key_ad(WrapMode mode);
 std::string identity_ad();
 std::string journal_ad(std::int64_t id, std::int64_t created_at_ms);
+// part: "record" (name, keys, safety number, paired_at) or "contact" (address, last_seen).
+std::string partner_ad(std::span<const std::uint8_t> pairing_id, std::string_view part);
 
 Result<Keyring> read_keyring(sql::Database& db);
 Status insert_keyring(sql::Database& db, const Keyring& keyring);
@@ -86,6 +88,31 @@ Status create_store(sql::Database& db, const Keyring& keyring,
 
 Result<Identity> new_identity(std::string name);
 
+// ---------------------------------------------------------------- partner (partner_records.cpp)
+
+inline constexpr std::size_t pairing_id_bytes = 16;
+
+// Field checks for set_partner / set_partner_address (CODE_USAGE with a sentence).
+Status check_partner_fields(const Partner& p);
+Status check_partner_address(std::string_view address);
+
+// The two sealed boxes of the partner row, both bound to the row's pairing id.
+Result<std::vector<std::uint8_t>> seal_partner_record(const crypto::SecureBytes& data_key,
+                                                      std::span<const std::uint8_t> pairing_id,
+                                                      const Partner& p);
+Result<std::vector<std::uint8_t>> seal_partner_contact(const crypto::SecureBytes& data_key,
+                                                       std::span<const std::uint8_t> pairing_id,
+                                                       std::string_view address,
+                                                       std::optional<TimePoint> last_seen);
+// Fills everything but address and last_seen (device_id is derived).
+Result<Partner> open_partner_record(const crypto::SecureBytes& data_key,
+                                    std::span<const std::uint8_t> pairing_id,
+                                    std::span<const std::uint8_t> sealed);
+// Fills address and last_seen of p.
+Status open_partner_contact(const crypto::SecureBytes& data_key,
+                            std::span<const std::uint8_t> pairing_id,
+                            std::span<const std::uint8_t> sealed, Partner& p);
+
 // ---------------------------------------------------------------- init (home.cpp)
 
 // init_home with a fault hook: called before each step with the step's name; returning
@@ -108,6 +135,14 @@ class Store::Impl {
   std::vector<std::string> warnings;
 
   Status require_unlocked() const;
+  // PRAGMA wal_checkpoint(TRUNCATE): copies the newest pages (with secure_delete's zeroed
+  // cells) over the old ones in the main file and empties the WAL. When a reader keeps it
+  // from finishing, adds a warning starting with `what` (the next checkpoint finishes it).
+  void wipe_wal(std::string_view what);
+  // Re-seals the partner's contact box after `change` (partner.cpp). Not paired: NOT_READY.
+  Status update_partner_contact(
+      const std::function<void(std::string& address, std::optional<TimePoint>& last_seen)>&
+          change);
 };
 
 }  // namespace pairspace::store
