@@ -53,7 +53,7 @@ void add_daemon_commands(CLI::App& app, Globals& globals, Commands& commands) {
 
   auto listen = std::make_shared<std::string>();
   auto* start = daemon->add_subcommand("start", "Start pairspaced in the background; returns once it answers");
-  start->add_option("--listen", *listen, "Where to listen for the partner, HOST:PORT (port 0 picks a free one)");
+  start->add_option("--listen", *listen, "Where to listen for the partner, HOST:PORT (port 0 picks a free one)")->type_name("HOST:PORT");
   commands.on(start, [&globals, listen] {
     auto home = resolve_home(globals);
     if (!home) return report(globals, home.error());

@@ -73,9 +73,10 @@ int init(const Globals& globals, const InitFlags& flags) {
             << "  home       " << home->string() << '\n'
             << "Next, start the daemon with `pairspace daemon start`";
   if (flags.passphrase_stdin) {
-    std::cout << ", then unlock the store with `pairspace unlock --passphrase-stdin`";
+    std::cout << " and unlock the store with `pairspace unlock --passphrase-stdin`";
   }
-  std::cout << ". Your private journal works right away (`pairspace journal add`).\n";
+  std::cout << "; then your private journal is ready (`pairspace journal add`). "
+               "Pairing with your partner arrives in a later version.\n";
   return 0;
 }
 
@@ -136,7 +137,7 @@ int status(const Globals& globals) {
 void add_device_commands(CLI::App& app, Globals& globals, Commands& commands) {
   auto flags = std::make_shared<InitFlags>();
   auto* init_cmd = app.add_subcommand("init", "Create this device's identity and encrypted store");
-  init_cmd->add_option("--name", flags->name, "The device name your partner will see (default: the host name)");
+  init_cmd->add_option("--name", flags->name, "The device name your partner will see (default: the host name)")->type_name("NAME");
   init_cmd->add_flag("--passphrase-stdin", flags->passphrase_stdin,
                      "Protect the store with a passphrase read from stdin (then `unlock` after each start)");
   commands.on(init_cmd, [&globals, flags] { return init(globals, *flags); });

@@ -167,23 +167,23 @@ void add_journal_commands(CLI::App& app, Globals& globals, Commands& commands) {
 
   auto text = std::make_shared<std::string>();
   auto* add_cmd = journal->add_subcommand("add", "Add an entry (TEXT, or `-` / nothing to read stdin)");
-  auto* text_opt = add_cmd->add_option("TEXT", *text, "The entry's text; `-` reads it from stdin");
+  auto* text_opt = add_cmd->add_option("TEXT", *text, "The entry's text; `-` reads it from stdin")->type_name("TEXT");
   commands.on(add_cmd, [&globals, text, text_opt] { return add(globals, *text, text_opt->count() > 0); });
 
   auto flags = std::make_shared<ListFlags>();
   auto* list_cmd = journal->add_subcommand("list", "List entries");
-  list_cmd->add_option("--grep", flags->grep, "Only entries containing WORD (any case)");
-  list_cmd->add_option("--since", flags->since, "Only entries from TIME on (e.g. 2026-12-01, 20:00, 3d)");
+  list_cmd->add_option("--grep", flags->grep, "Only entries containing WORD (any case)")->type_name("WORD");
+  list_cmd->add_option("--since", flags->since, "Only entries from TIME on (e.g. 2026-12-01, 20:00, 3d)")->type_name("TIME");
   commands.on(list_cmd, [&globals, flags] { return list(globals, *flags); });
 
   auto show_id = std::make_shared<std::string>();
   auto* show_cmd = journal->add_subcommand("show", "Show one entry in full");
-  show_cmd->add_option("ID", *show_id, "The entry's number (from `journal list`)")->required();
+  show_cmd->add_option("ID", *show_id, "The entry's number (from `journal list`)")->type_name("ID")->required();
   commands.on(show_cmd, [&globals, show_id] { return show(globals, *show_id); });
 
   auto delete_id = std::make_shared<std::string>();
   auto* delete_cmd = journal->add_subcommand("delete", "Delete one entry; its text is removed from the file");
-  delete_cmd->add_option("ID", *delete_id, "The entry's number (from `journal list`)")->required();
+  delete_cmd->add_option("ID", *delete_id, "The entry's number (from `journal list`)")->type_name("ID")->required();
   commands.on(delete_cmd, [&globals, delete_id] { return remove(globals, *delete_id); });
 }
 

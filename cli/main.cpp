@@ -54,8 +54,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "pairspace " PAIRSPACE_VERSION);
   app.add_option("--home", globals.home,
-                 "This device's home (else $PAIRSPACE_HOME, else $XDG_DATA_HOME/pairspace)");
+                 "This device's home (else $PAIRSPACE_HOME, else $XDG_DATA_HOME/pairspace)")->type_name("DIR");
   app.add_flag("--json", globals.json, "Print one JSON object instead of prose");
+  app.footer("Every command also takes --home DIR and --json. Exit status: 0 ok, 1 usage, "
+             "2 daemon not running, 3 not set up / locked, 4 refused, 5 I/O or store error.");
 
   pairspace::cli::add_device_commands(app, globals, commands);
   pairspace::cli::add_daemon_commands(app, globals, commands);
