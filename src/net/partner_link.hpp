@@ -15,7 +15,7 @@
 #include <string>
 
 #include "pairspace.pb.h"
-#include "peer/bytes.hpp"
+#include "peer/frame_codec.hpp"  // peer::Bytes, peer::ByteView
 #include "peer/pairing.hpp"
 #include "util/result.hpp"
 
