@@ -71,6 +71,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
   if (!listener) return listener.error();
   daemon->m_listener = std::move(listener.value());
   daemon->m_context.listen_address = net::format_endpoint(daemon->m_listener->local_endpoint());
+  daemon->m_context.invite_min_life = daemon->m_options.invite_min_life;
+  if (auto st = daemon->m_partnership.load(daemon->m_listener->local_endpoint().port()); !st) return st.error();
 
   auto control = ControlServer::open(daemon->m_io, paths.socket, daemon->m_options.control_timeouts);
   if (!control) return control.error();
@@ -79,14 +81,15 @@ Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
 }
 
 Daemon::~Daemon() {
-  // Never ran, or stopped: either way nothing may be left listening.
+  // Never ran, or stopped: either way nothing may be left listening or dialling.
+  m_partnership.close();
   if (m_control) m_control->close();
   if (m_listener) m_listener->close();
   m_workers.join();  // a running derivation finishes; its result is dropped with m_io
 }
 
 int Daemon::run() {
-  m_listener->start([this](asio::ip::tcp::socket socket) { on_partner_connection(std::move(socket)); });
+  m_listener->start([this](asio::ip::tcp::socket socket) { m_partnership.link().accept(std::move(socket)); });
   m_control->start([this](v1::Request request) { return m_handlers.handle(std::move(request)); },
                    [this] { shutdown(); });
   if (m_options.handle_signals) {
@@ -110,16 +113,10 @@ void Daemon::request_stop() {
   asio::post(m_io, [this] { shutdown(); });
 }
 
-void Daemon::on_partner_connection(asio::ip::tcp::socket socket) {
-  // Partner sessions arrive with the next issue; until then a caller gets silence.
-  boost::system::error_code ignored;
-  socket.close(ignored);
-  net::log_limited(m_partner_log, "net", "closed an incoming connection (no partner sessions yet)");
-}
-
 void Daemon::shutdown() {
   if (m_stopping) return;
   m_stopping = true;
+  m_partnership.close();  // first: no session or pairing outlives the stop
   m_listener->close();
   m_control->close();  // closes every control connection and removes the socket file
   if (m_signals) {

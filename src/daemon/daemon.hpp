@@ -1,6 +1,7 @@
 #pragma once
-// pairspaced: one device's daemon. Wires the home's lock, the store, the control socket and
-// the partner listener onto one io_context (the network thread); all state lives there.
+// pairspaced: one device's daemon. Wires the home's lock, the store, the control socket, the
+// partner listener and the partner link onto one io_context (the network thread); all state
+// lives there.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -12,6 +13,7 @@
 #include "daemon/control_server.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/lock_file.hpp"
+#include "daemon/partner.hpp"
 #include "net/listener.hpp"
 #include "net/log.hpp"
 #include "util/result.hpp"
@@ -23,6 +25,7 @@ struct DaemonOptions {
   std::string listen = "0.0.0.0:47474";  // HOST:PORT; port 0 = any free port
   bool handle_signals = true;            // SIGINT/SIGTERM stop the daemon (off in unit tests)
   ControlTimeouts control_timeouts;
+  std::chrono::seconds invite_min_life = daemon::invite_min_life;  // shorter only in tests
 };
 
 class Daemon {
@@ -44,7 +47,6 @@ class Daemon {
 
  private:
   explicit Daemon(LockFile lock, DaemonOptions options);
-  void on_partner_connection(boost::asio::ip::tcp::socket socket);
   void shutdown();  // network thread; idempotent
 
   LockFile m_lock;  // first member: released last
@@ -52,11 +54,11 @@ class Daemon {
   boost::asio::io_context m_io{1};
   boost::asio::thread_pool m_workers{1};
   DaemonContext m_context;
-  Handlers m_handlers{m_context, m_workers};
+  Partnership m_partnership{m_io, m_context};
+  Handlers m_handlers{m_context, m_workers, m_partnership};
   std::unique_ptr<net::Listener> m_listener;
   std::unique_ptr<ControlServer> m_control;
   std::optional<boost::asio::signal_set> m_signals;
-  net::RateLimit m_partner_log{std::chrono::seconds(10), 3};
   bool m_stopping = false;
 };
 

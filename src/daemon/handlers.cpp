@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "crypto/secure.hpp"
+#include "daemon/partner.hpp"
+#include "daemon/responses.hpp"
 #include "daemon/version.hpp"
 #include "daemon/worker.hpp"
 #include "net/log.hpp"
@@ -12,25 +14,6 @@ namespace pairspace::daemon {
 namespace asio = boost::asio;
 
 namespace {
-
-v1::Response ok_response(std::string message = {}) {
-  v1::Response response;
-  response.set_code(v1::CODE_OK);
-  response.set_message(std::move(message));
-  return response;
-}
-
-v1::Response error_response(const Error& error) {
-  v1::Response response;
-  response.set_code(error.code == v1::CODE_OK ? v1::CODE_STORE : error.code);
-  response.set_message(error.message);
-  return response;
-}
-
-v1::Response locked_response() {
-  return error_response(make_error(
-      v1::CODE_NOT_READY, "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`."));
-}
 
 store::TimePoint to_time_point(const google::protobuf::Timestamp& ts) {
   using namespace std::chrono;
@@ -52,6 +35,12 @@ asio::awaitable<Reply> Handlers::handle(v1::Request request) {
     case v1::Request::kJournalList: reply.response = journal_list(request.journal_list()); break;
     case v1::Request::kJournalShow: reply.response = journal_show(request.journal_show()); break;
     case v1::Request::kJournalDelete: reply.response = journal_delete(request.journal_delete()); break;
+    case v1::Request::kPairInvite: reply.response = pair_invite(request.pair_invite()); break;
+    case v1::Request::kPairWait: reply.response = co_await pair_wait(); break;
+    case v1::Request::kPairJoin: reply.response = co_await pair_join(*request.mutable_pair_join()); break;
+    case v1::Request::kPeerShow: reply.response = peer_show(); break;
+    case v1::Request::kPeerAddress: reply.response = peer_address(request.peer_address()); break;
+    case v1::Request::kPeerForget: reply.response = co_await peer_forget(); break;
     case v1::Request::BODY_NOT_SET:
     default:
       reply.response = error_response(make_error(
@@ -74,8 +63,14 @@ v1::Response Handlers::status() const {
       status.set_device_id(identity->device_id);
     }
   }
-  status.set_paired(false);             // pairing arrives with the next issue
-  status.set_partner_connected(false);
+  if (!status.locked()) {
+    if (auto partner = m_partnership.peer_info(); partner.ok() && partner->has_value()) {
+      status.set_paired(true);
+      status.set_partner_connected((*partner)->connected());
+      *status.mutable_partner() = std::move(**partner);
+    }
+  }
+  status.set_notice(m_partnership.notice());
   status.set_version(std::string(version));
   return response;
 }
@@ -107,6 +102,9 @@ asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
     co_return error_response(st.error());
   }
   net::log_line("store", "unlocked");
+  if (auto st = m_partnership.reload(); !st) {
+    net::log_line("store", "unlocked, but the partner could not be loaded: " + st.error().message);
+  }
   co_return ok_response("Unlocked.");
 }
 

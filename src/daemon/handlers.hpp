@@ -4,11 +4,13 @@
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "daemon/control_server.hpp"
+#include "daemon/invites.hpp"
 #include "pairspace.pb.h"
 #include "store/store.hpp"
 
@@ -19,12 +21,15 @@ struct DaemonContext {
   std::filesystem::path home;
   std::unique_ptr<store::Store> store;
   std::string listen_address;  // the real HOST:PORT
+  std::chrono::seconds invite_min_life = daemon::invite_min_life;  // lower in tests
 };
+
+class Partnership;
 
 class Handlers {
  public:
-  Handlers(DaemonContext& context, boost::asio::thread_pool& workers)
-      : m_context(context), m_workers(workers) {}
+  Handlers(DaemonContext& context, boost::asio::thread_pool& workers, Partnership& partnership)
+      : m_context(context), m_workers(workers), m_partnership(partnership) {}
 
   boost::asio::awaitable<Reply> handle(v1::Request request);
 
@@ -35,9 +40,18 @@ class Handlers {
   v1::Response journal_list(const v1::JournalListRequest& request) const;
   v1::Response journal_show(const v1::JournalShowRequest& request) const;
   v1::Response journal_delete(const v1::JournalDeleteRequest& request);
+  // handlers_pair.cpp
+  v1::Response pair_invite(const v1::PairInviteRequest& request);
+  boost::asio::awaitable<v1::Response> pair_wait();
+  boost::asio::awaitable<v1::Response> pair_join(v1::PairJoinRequest& request);
+  // handlers_peer.cpp
+  v1::Response peer_show() const;
+  v1::Response peer_address(const v1::PeerAddressRequest& request);
+  boost::asio::awaitable<v1::Response> peer_forget();
 
   DaemonContext& m_context;
   boost::asio::thread_pool& m_workers;
+  Partnership& m_partnership;
 };
 
 }  // namespace pairspace::daemon

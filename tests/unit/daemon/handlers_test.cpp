@@ -1,4 +1,5 @@
 #include "daemon/handlers.hpp"
+#include "daemon/partner.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -35,7 +36,8 @@ class HandlersTest : public ::testing::Test {
   asio::io_context m_io;
   asio::thread_pool m_workers{1};
   DaemonContext m_context;
-  Handlers m_handlers{m_context, m_workers};
+  Partnership m_partnership{m_io, m_context};
+  Handlers m_handlers{m_context, m_workers, m_partnership};
 };
 
 v1::Request add(std::string text) {
