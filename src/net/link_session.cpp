@@ -1,0 +1,238 @@
+// The live session: read loop, write queue (one write in flight), keepalive and idle deadline,
+// and the tie-break between two sessions that came up at once.
+#include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "net/endpoint.hpp"
+#include "net/link_state.hpp"
+
+namespace pairspace::net {
+
+namespace asio = boost::asio;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+LinkSession::LinkSession(std::shared_ptr<FramedConn> c, peer::Transport t,
+                         const peer::SignPublic& initiator_key, std::string remote_address)
+    : conn(std::move(c)),
+      transport(std::move(t)),
+      initiator(initiator_key),
+      remote(std::move(remote_address)),
+      keepalive_timer(conn->socket().get_executor()),
+      idle_timer(conn->socket().get_executor()),
+      last_sent(Clock::now()),
+      last_received(Clock::now()) {}
+
+void LinkSession::close() {
+  if (closed) return;
+  closed = true;
+  conn->close();
+  keepalive_timer.cancel();
+  idle_timer.cancel();
+  wake_flush_waiters();
+}
+
+void LinkSession::wake_flush_waiters() {
+  for (asio::steady_timer* waiter : flush_waiters) waiter->cancel();
+}
+
+Error not_connected_error() {
+  return make_error(v1::CODE_UNREACHABLE,
+                    "Your partner's device is not connected right now; pairspace keeps trying "
+                    "and will catch up once it is.");
+}
+
+namespace {
+
+asio::awaitable<void> write_loop(std::shared_ptr<PartnerLink::State> state,
+                                 std::shared_ptr<LinkSession> session) {
+  boost::system::error_code ec;
+  while (!session->closed && !session->queue.empty()) {
+    session->write_started = Clock::now();
+    // The deque keeps front() in place while more frames are pushed behind it.
+    co_await asio::async_write(session->conn->socket(), asio::buffer(session->queue.front()),
+                               redirect_error(use_awaitable, ec));
+    if (ec || session->closed) break;
+    session->queue.pop_front();
+    ++session->written;
+    session->wake_flush_waiters();
+  }
+  session->writing = false;
+  if (ec && !session->closed) end_session(*state, session, "write failed");
+}
+
+asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
+                                std::shared_ptr<LinkSession> session) {
+  const char* why = "closed by the partner";
+  for (;;) {
+    std::optional<peer::Bytes> body = co_await read_frame(*session->conn);
+    if (session->closed || state->closed) break;
+    if (!body) break;
+    session->last_received = Clock::now();
+    Result<v1::Frame> frame = session->transport.decrypt(*body);
+    if (!frame) {
+      why = "a frame did not decrypt";
+      break;
+    }
+    if (frame->has_keepalive()) continue;
+    // The session stays alive through the call even if the delegate closes the link.
+    state->delegate.on_frame(*frame, session->transport.handshake_hash());
+    if (session->closed || state->closed) break;
+  }
+  end_session(*state, session, why);
+}
+
+asio::awaitable<void> keepalive_loop(std::shared_ptr<PartnerLink::State> state,
+                                     std::shared_ptr<LinkSession> session) {
+  const auto every = state->timings.keepalive;
+  while (!session->closed && !state->closed) {
+    session->keepalive_timer.expires_at(session->last_sent + every);
+    boost::system::error_code ec;
+    co_await session->keepalive_timer.async_wait(redirect_error(use_awaitable, ec));
+    if (session->closed || state->closed) break;
+    if (Clock::now() < session->last_sent + every) continue;
+    v1::Frame keepalive;
+    keepalive.mutable_keepalive();
+    if (!queue_frame(*state, session, keepalive)) {
+      end_session(*state, session, "a keepalive could not be sent");
+      break;
+    }
+  }
+}
+
+// Drops a session that has received nothing for idle_timeout, or whose write has been stuck
+// that long (a partner that stopped reading).
+asio::awaitable<void> idle_loop(std::shared_ptr<PartnerLink::State> state,
+                                std::shared_ptr<LinkSession> session) {
+  const auto idle = state->timings.idle_timeout;
+  while (!session->closed && !state->closed) {
+    auto due = session->last_received + idle;
+    if (session->writing) due = std::min(due, session->write_started + idle);
+    session->idle_timer.expires_at(due);
+    boost::system::error_code ec;
+    co_await session->idle_timer.async_wait(redirect_error(use_awaitable, ec));
+    if (session->closed || state->closed) break;
+    const auto now = Clock::now();
+    if (now >= session->last_received + idle) {
+      end_session(*state, session, "the partner was silent too long");
+      break;
+    }
+    if (session->writing && now >= session->write_started + idle) {
+      end_session(*state, session, "a write was stuck too long");
+      break;
+    }
+  }
+}
+
+std::string remote_of(FramedConn& conn) {
+  boost::system::error_code ec;
+  const auto endpoint = conn.socket().remote_endpoint(ec);
+  return ec ? std::string("unknown") : format_endpoint(endpoint);
+}
+
+// Both devices keep the session whose initiator has the bytewise smaller sign_public; a new
+// session from the same initiator replaces the old one (the old one is likely dead).
+bool new_one_wins(const LinkSession& live, const LinkSession& fresh) {
+  if (live.initiator == fresh.initiator) return true;
+  return std::lexicographical_compare(fresh.initiator.begin(), fresh.initiator.end(),
+                                      live.initiator.begin(), live.initiator.end());
+}
+
+}  // namespace
+
+void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
+                   peer::Transport transport, const peer::SignPublic& initiator) {
+  if (state.closed) {
+    conn->close();
+    return;
+  }
+  std::string remote = remote_of(*conn);
+  auto fresh = std::make_shared<LinkSession>(std::move(conn), std::move(transport), initiator,
+                                             std::move(remote));
+  if (state.session) {
+    if (!new_one_wins(*state.session, *fresh)) {
+      log_limited(state.session_log, "net", "closed a second partner session (kept the first)");
+      fresh->close();
+      return;
+    }
+    log_limited(state.session_log, "net", "replacing the partner session with a newer one");
+    std::shared_ptr<LinkSession> old = std::move(state.session);
+    state.session.reset();
+    old->close();
+    state.delegate.on_session_down();
+    if (state.closed) {
+      fresh->close();
+      return;
+    }
+  }
+  state.session = fresh;
+  state.backoff = state.timings.backoff_initial;
+  wake_dialer(state);  // it goes back to waiting while the session lives
+
+  auto self = state.shared_from_this();
+  auto executor = fresh->conn->socket().get_executor();
+  asio::co_spawn(executor, read_loop(self, fresh), asio::detached);
+  asio::co_spawn(executor, keepalive_loop(self, fresh), asio::detached);
+  asio::co_spawn(executor, idle_loop(self, fresh), asio::detached);
+  log_limited(state.session_log, "net", "partner session up with " + fresh->remote);
+  state.delegate.on_session_up(fresh->remote);
+}
+
+void end_session(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
+                 std::string_view why) {
+  const bool was_live = state.session == session;
+  session->close();
+  if (!was_live) return;
+  state.session.reset();
+  if (state.closed) return;
+  log_limited(state.session_log, "net", "partner session down: " + std::string(why));
+  schedule_redial(state, state.timings.backoff_initial);
+  state.delegate.on_session_down();
+}
+
+Status queue_frame(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
+                   const v1::Frame& frame) {
+  if (session->closed) return not_connected_error();
+  Result<peer::Bytes> body = session->transport.encrypt(frame);
+  if (!body) return body.error();
+  Result<peer::Bytes> encoded = peer::encode_frame(*body);
+  if (!encoded) return encoded.error();
+  session->queue.push_back(std::move(*encoded));
+  ++session->queued;
+  session->last_sent = Clock::now();
+  if (!session->writing) {
+    session->writing = true;
+    asio::co_spawn(session->conn->socket().get_executor(),
+                   write_loop(state.shared_from_this(), session), asio::detached);
+  }
+  return ok_status();
+}
+
+asio::awaitable<Status> flush_frame(std::shared_ptr<PartnerLink::State> state, v1::Frame frame,
+                                    std::chrono::milliseconds timeout) {
+  std::shared_ptr<LinkSession> session = state->closed ? nullptr : state->session;
+  if (!session) co_return not_connected_error();
+  Status queued = queue_frame(*state, session, frame);
+  if (!queued) co_return queued;
+  const std::uint64_t target = session->queued;
+  const auto deadline = Clock::now() + timeout;
+  asio::steady_timer waiter(state->io);
+  session->flush_waiters.push_back(&waiter);
+  const auto registration = std::prev(session->flush_waiters.end());
+  while (session->written < target && !session->closed && Clock::now() < deadline) {
+    waiter.expires_at(deadline);
+    boost::system::error_code ec;
+    co_await waiter.async_wait(redirect_error(use_awaitable, ec));
+  }
+  session->flush_waiters.erase(registration);
+  if (session->written >= target) co_return ok_status();
+  co_return make_error(v1::CODE_UNREACHABLE,
+                       "The message could not be delivered to your partner's device in time.");
+}
+
+}  // namespace pairspace::net
