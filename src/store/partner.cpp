@@ -113,6 +113,7 @@ Status Store::set_partner(const Partner& p) {
   // Counters never outlive a partner (forget_partner clears them); this only guards
   // against a store edited by hand.
   if (auto st = db.exec("DELETE FROM session_replay"); !st) return st.error();
+  if (auto st = db.exec("DELETE FROM ops"); !st) return st.error();
   auto insert =
       db.prepare("INSERT INTO partner (id, pairing_id, sealed, contact) VALUES (1, ?, ?, ?)");
   if (!insert) return insert.error();
@@ -169,6 +170,7 @@ Status Store::forget_partner() {
     // THE one place that clears shared state. Every table that holds anything of or
     // shared with the partner (later: the op log, statuses, agreements, sync cursors)
     // MUST be emptied here, in this transaction, and scanned for by the forget test.
+    if (auto st = db.exec("DELETE FROM ops"); !st) return st.error();
     if (auto st = db.exec("DELETE FROM session_replay"); !st) return st.error();
     if (auto st = db.exec("DELETE FROM partner"); !st) return st.error();
     forgotten = db.changes();

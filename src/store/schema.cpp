@@ -56,6 +56,13 @@ Status create_v1(sql::Database& db) {
       last_accepted_ms INTEGER NOT NULL DEFAULT 0 CHECK (last_accepted_ms >= 0),
       last_sent_ms     INTEGER NOT NULL DEFAULT 0 CHECK (last_sent_ms >= 0)
     );
+    CREATE TABLE ops (
+      author  INTEGER NOT NULL CHECK (author IN (0, 1)),
+      seq     INTEGER NOT NULL CHECK (seq >= 1),
+      lamport INTEGER NOT NULL CHECK (lamport >= 1),
+      sealed  BLOB    NOT NULL,
+      PRIMARY KEY (author, seq)
+    ) WITHOUT ROWID;
   )sql");
 }
 

@@ -60,6 +60,23 @@ struct Partner {
   std::optional<TimePoint> last_seen;           // stored to the millisecond
 };
 
+// Who wrote an op, relative to this device (the op log holds exactly two authors).
+enum class OpAuthor : std::uint8_t { self = 0, partner = 1 };
+
+// One op of the shared log as the store keeps it: signed_op is the serialised SignedOp,
+// exactly as made or received (never re-serialised).
+struct StoredOp {
+  OpAuthor author = OpAuthor::self;
+  std::uint64_t seq = 0;
+  std::uint64_t lamport = 0;
+  std::string signed_op;
+};
+
+struct OpHeads {
+  std::uint64_t self = 0;
+  std::uint64_t partner = 0;
+};
+
 // Creates HOME (0700) with a new identity and an empty store. Refuses (CODE_REFUSED)
 // when HOME already holds a store; never touches an existing one.
 Result<Identity> init_home(const fs::path& home, InitOptions options, TimePoint now);
@@ -135,6 +152,18 @@ class Store {
   // The timestamp to send in our next handshake: max(now_ms, last_sent + 1), persisted
   // before it is returned. Not paired: CODE_NOT_READY.
   Result<std::uint64_t> next_session_ts(std::uint64_t now_ms);
+
+  // ---- shared-state op log (src/store/ops.cpp; docs/storage.md "The op log")
+  // Ops exist only while paired (not paired: CODE_NOT_READY) and forget_partner clears
+  // them. The signed bytes are sealed, bound to the pairing, author, seq and lamport;
+  // author, seq and lamport stay in the clear for ordering and version vectors.
+  // Appends all ops in ONE transaction: all or nothing. (author, seq) already stored, a
+  // zero seq or lamport, or lamport above 2^63 - 1: CODE_STORE and nothing is written.
+  Status append_ops(std::span<const StoredOp> ops);
+  // Every op, by author then seq.
+  Result<std::vector<StoredOp>> load_ops() const;
+  // Highest stored seq of each author (0 = none).
+  Result<OpHeads> op_heads() const;
 
   class Impl;
 

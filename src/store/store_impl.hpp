@@ -113,6 +113,12 @@ Status open_partner_contact(const crypto::SecureBytes& data_key,
                             std::span<const std::uint8_t> pairing_id,
                             std::span<const std::uint8_t> sealed, Partner& p);
 
+// ---------------------------------------------------------------- ops (ops.cpp)
+
+// "pairspace/v1/op/<pairing_id as 32 hex digits>/<self|partner>/<seq>/<lamport>"
+std::string op_ad(std::span<const std::uint8_t> pairing_id, OpAuthor author, std::uint64_t seq,
+                  std::uint64_t lamport);
+
 // ---------------------------------------------------------------- init (home.cpp)
 
 // init_home with a fault hook: called before each step with the step's name; returning

@@ -1,0 +1,152 @@
+// The shared-state op log as rows: author (self/partner), seq and lamport in the clear for
+// ordering and version vectors, the signed op bytes sealed and bound to the pairing and to
+// those clear columns (docs/storage.md "The op log").
+#include "crypto/aead.hpp"
+#include "store/store_impl.hpp"
+
+namespace pairspace::store {
+namespace {
+
+constexpr std::uint64_t max_stored_integer = static_cast<std::uint64_t>(INT64_MAX);
+
+Error not_paired() {
+  return make_error(v1::CODE_NOT_READY,
+                    "This device is not paired yet, so there is no shared state to keep — pair "
+                    "it first with `pairspace pair invite` / `pairspace pair join`.");
+}
+
+Error damaged_op(OpAuthor author, std::int64_t seq) {
+  return make_error(v1::CODE_STORE,
+                    std::string("A shared op (") +
+                        (author == OpAuthor::self ? "this device's" : "the partner's") + " #" +
+                        std::to_string(seq) +
+                        ") could not be decrypted: the store was changed outside pairspace or is "
+                        "damaged. Nothing was changed.");
+}
+
+Error bad_op_row(std::string_view why) {
+  return make_error(v1::CODE_STORE,
+                    "pairspace could not store shared ops (" + std::string(why) +
+                        "); nothing from that batch was stored.");
+}
+
+// The pairing id the boxes are bound to; nullopt when not paired.
+Result<std::optional<std::vector<std::uint8_t>>> pairing_id_of(sql::Database& db) {
+  auto stmt = db.prepare("SELECT pairing_id FROM partner WHERE id = 1");
+  if (!stmt) return stmt.error();
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::vector<std::uint8_t>>();
+  const auto blob = stmt->column_blob(0);
+  return std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(blob.begin(), blob.end()));
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string op_ad(std::span<const std::uint8_t> pairing_id, OpAuthor author, std::uint64_t seq,
+                  std::uint64_t lamport) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  std::string ad = "pairspace/v1/op/";
+  for (const auto b : pairing_id) {
+    ad += hex_digits[b >> 4];
+    ad += hex_digits[b & 0x0Fu];
+  }
+  ad += author == OpAuthor::self ? "/self/" : "/partner/";
+  ad += std::to_string(seq);
+  ad += '/';
+  ad += std::to_string(lamport);
+  return ad;
+}
+
+}  // namespace detail
+
+Status Store::append_ops(std::span<const StoredOp> ops) {
+  if (auto st = m_impl->require_unlocked(); !st) return st.error();
+  for (const auto& op : ops) {
+    if (op.seq == 0 || op.lamport == 0) return bad_op_row("a seq or lamport of zero");
+    if (op.seq > max_stored_integer || op.lamport > max_stored_integer) {
+      return bad_op_row("a seq or lamport out of range");
+    }
+    if (op.author != OpAuthor::self && op.author != OpAuthor::partner) {
+      return bad_op_row("an unknown author");
+    }
+  }
+  auto& db = m_impl->db;
+  sql::Transaction tx(db);
+  if (!tx.begun()) return tx.begun().error();
+  auto pairing_id = pairing_id_of(db);
+  if (!pairing_id) return pairing_id.error();
+  if (!*pairing_id) return not_paired();
+  auto insert = db.prepare("INSERT INTO ops (author, seq, lamport, sealed) VALUES (?, ?, ?, ?)");
+  if (!insert) return insert.error();
+  for (const auto& op : ops) {
+    auto sealed = crypto::aead_seal(m_impl->data_key, bytes_of(op.signed_op),
+                                    detail::op_ad(**pairing_id, op.author, op.seq, op.lamport));
+    if (!sealed) return sealed.error();
+    // One prepared statement for the batch: step() resets it when a row is done.
+    insert->bind(1, static_cast<std::int64_t>(op.author))
+        .bind(2, static_cast<std::int64_t>(op.seq))
+        .bind(3, static_cast<std::int64_t>(op.lamport))
+        .bind(4, std::span<const std::uint8_t>(*sealed));
+    if (auto st = insert->run(); !st) return st.error();
+  }
+  return tx.commit();
+}
+
+Result<std::vector<StoredOp>> Store::load_ops() const {
+  if (auto st = m_impl->require_unlocked(); !st) return st.error();
+  auto& db = m_impl->db;
+  auto pairing_id = pairing_id_of(db);
+  if (!pairing_id) return pairing_id.error();
+  if (!*pairing_id) return std::vector<StoredOp>();  // forget_partner cleared everything
+  auto stmt = db.prepare("SELECT author, seq, lamport, sealed FROM ops ORDER BY author, seq");
+  if (!stmt) return stmt.error();
+  std::vector<StoredOp> ops;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const auto author_value = stmt->column_int64(0);
+    const auto seq = stmt->column_int64(1);
+    const auto lamport = stmt->column_int64(2);
+    const auto author = author_value == 0 ? OpAuthor::self : OpAuthor::partner;
+    if ((author_value != 0 && author_value != 1) || seq < 1 || lamport < 1) {
+      return damaged_op(author, seq);
+    }
+    auto plain = crypto::aead_open(
+        m_impl->data_key, stmt->column_blob(3),
+        detail::op_ad(**pairing_id, author, static_cast<std::uint64_t>(seq),
+                      static_cast<std::uint64_t>(lamport)));
+    if (!plain) return damaged_op(author, seq);
+    ops.push_back(StoredOp{author, static_cast<std::uint64_t>(seq),
+                           static_cast<std::uint64_t>(lamport), std::string(plain->view())});
+  }
+  return ops;
+}
+
+Result<OpHeads> Store::op_heads() const {
+  if (auto st = m_impl->require_unlocked(); !st) return st.error();
+  auto stmt = m_impl->db.prepare("SELECT author, max(seq) FROM ops GROUP BY author");
+  if (!stmt) return stmt.error();
+  OpHeads heads;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const auto seq = static_cast<std::uint64_t>(stmt->column_int64(1));
+    if (stmt->column_int64(0) == 0) {
+      heads.self = seq;
+    } else {
+      heads.partner = seq;
+    }
+  }
+  return heads;
+}
+
+}  // namespace pairspace::store
