@@ -41,6 +41,8 @@ class Commands {
 void add_device_commands(CLI::App& app, Globals& globals, Commands& commands);   // init, unlock, status
 void add_daemon_commands(CLI::App& app, Globals& globals, Commands& commands);   // daemon start/stop/status
 void add_journal_commands(CLI::App& app, Globals& globals, Commands& commands);  // journal ...
+void add_pair_commands(CLI::App& app, Globals& globals, Commands& commands);     // pair invite/join
+void add_peer_commands(CLI::App& app, Globals& globals, Commands& commands);     // peer, address, forget
 void add_later_commands(CLI::App& app, Globals& globals, Commands& commands);    // not yet available
 
 }  // namespace pairspace::cli

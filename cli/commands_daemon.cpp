@@ -26,8 +26,11 @@ void print_daemon_status(const v1::DaemonStatus& status) {
   if (!status.paired()) {
     std::cout << "  partner  not paired yet\n";
   } else {
-    std::cout << "  partner  " << (status.partner_connected() ? "connected" : "not connected right now") << '\n';
+    std::cout << "  partner  ";
+    if (status.has_partner() && !status.partner().name().empty()) std::cout << status.partner().name() << ", ";
+    std::cout << (status.partner_connected() ? "connected" : "not connected right now") << '\n';
   }
+  if (!status.notice().empty()) std::cout << "  note     " << status.notice() << '\n';
 }
 
 int daemon_status(const Globals& globals) {

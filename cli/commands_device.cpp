@@ -11,6 +11,7 @@
 #include "home.hpp"
 #include "input.hpp"
 #include "output.hpp"
+#include "partner_text.hpp"
 #include "store/store.hpp"
 
 namespace pairspace::cli {
@@ -76,7 +77,7 @@ int init(const Globals& globals, const InitFlags& flags) {
     std::cout << " and unlock the store with `pairspace unlock --passphrase-stdin`";
   }
   std::cout << "; then your private journal is ready (`pairspace journal add`). "
-               "Pairing with your partner arrives in a later version.\n";
+               "To pair with your partner, run `pairspace pair invite` here and follow what it says.\n";
   return 0;
 }
 
@@ -126,9 +127,14 @@ int status(const Globals& globals) {
   std::cout << ")\n";
   if (!daemon.paired()) {
     std::cout << "Not paired yet.\n";
+  } else if (daemon.has_partner()) {
+    const auto& partner = daemon.partner();
+    std::cout << "Partner: " << (partner.name().empty() ? std::string("your partner") : partner.name()) << ", "
+              << connection_text(partner) << '\n';
   } else {
-    std::cout << "Partner: " << (daemon.partner_connected() ? "connected" : "not connected right now") << '\n';
+    std::cout << "Partner: " << (daemon.partner_connected() ? "connected now" : "not connected right now") << '\n';
   }
+  if (!daemon.notice().empty()) std::cout << "Note: " << daemon.notice() << '\n';
   return 0;
 }
 
@@ -147,7 +153,7 @@ void add_device_commands(CLI::App& app, Globals& globals, Commands& commands) {
   unlock_cmd->add_flag("--passphrase-stdin", *unlock_flag, "Read the passphrase from stdin");
   commands.on(unlock_cmd, [&globals, unlock_flag] { return unlock(globals, *unlock_flag); });
 
-  auto* status_cmd = app.add_subcommand("status", "This device, its daemon, and (later) your partner's status");
+  auto* status_cmd = app.add_subcommand("status", "This device, its daemon, and your partner's connection");
   commands.on(status_cmd, [&globals] { return status(globals); });
 }
 

@@ -11,9 +11,9 @@ namespace {
 
 // Values the flags bind to; kept alive for the whole parse.
 struct LaterFlags {
-  std::string expires = "10m", peer, code, address, duration, until, kind, note, mood, count;
+  std::string duration, until, kind, note, mood, count;
   std::string checkin, tz, ritual, boundary, id, out, limit;
-  bool wait = false, yes = false, all = false;
+  bool all = false;
 };
 
 void not_yet(Commands& commands, Globals& globals, CLI::App* command, std::string what) {
@@ -38,26 +38,6 @@ void add_propose_flags(CLI::App* command, LaterFlags& f) {
 void add_later_commands(CLI::App& app, Globals& globals, Commands& commands) {
   auto f = std::make_shared<LaterFlags>();
   commands.keep(f);
-
-  auto* pair = app.add_subcommand("pair", "Pair this device with your partner's (one time)");
-  pair->require_subcommand(1);
-  auto* invite = pair->add_subcommand("invite", "Print a one-time code and the addresses to reach this device");
-  invite->add_option("--expires", f->expires, "How long the code stays valid (default 10m)")->type_name("DUR");
-  invite->add_flag("--wait", f->wait, "Wait until paired or the code expired");
-  not_yet(commands, globals, invite, "Pairing is");
-  auto* join = pair->add_subcommand("join", "Pair with the inviting device using its code");
-  join->add_option("--peer", f->peer, "The inviting device's HOST:PORT")->type_name("HOST:PORT")->required();
-  join->add_option("CODE", f->code, "The one-time code, e.g. 7-amber-lantern-sparrow")->type_name("CODE")->required();
-  not_yet(commands, globals, join, "Pairing is");
-
-  auto* peer = app.add_subcommand("peer", "Your partner: name, device id, safety number, address, connection");
-  not_yet(commands, globals, peer, "Partner details are");
-  auto* address = peer->add_subcommand("address", "Update where to reach your partner");
-  address->add_option("HOST:PORT", f->address, "The partner's address")->type_name("HOST:PORT")->required();
-  not_yet(commands, globals, address, "Partner addresses are");
-  auto* forget = peer->add_subcommand("forget", "Unpair: drop the partner's keys and all shared state");
-  forget->add_flag("--yes", f->yes, "Do not ask for confirmation");
-  not_yet(commands, globals, forget, "Unpairing is");
 
   auto* space = app.add_subcommand("space", "Signal a need for space, or that you are back");
   space->require_subcommand(1);

@@ -62,6 +62,8 @@ int run(int argc, char** argv) {
   pairspace::cli::add_device_commands(app, globals, commands);
   pairspace::cli::add_daemon_commands(app, globals, commands);
   pairspace::cli::add_journal_commands(app, globals, commands);
+  pairspace::cli::add_pair_commands(app, globals, commands);
+  pairspace::cli::add_peer_commands(app, globals, commands);
   pairspace::cli::add_later_commands(app, globals, commands);
 
   try {

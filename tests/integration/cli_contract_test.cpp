@@ -102,11 +102,6 @@ TEST_F(CliContract, FlagsFromTheContractAreAccepted) {
 TEST_F(CliContract, LaterCommandsSayTheyAreNotAvailableYet) {
   init_home();
   const std::vector<Args> later = {
-      {"pair", "invite", "--expires", "5m", "--wait"},
-      {"pair", "join", "--peer", "127.0.0.1:4000", "7-amber-lantern-sparrow"},
-      {"peer"},
-      {"peer", "address", "192.0.2.1:4000"},
-      {"peer", "forget", "--yes"},
       {"space", "need", "--for", "2h", "--kind", "quiet", "--note", "tired"},
       {"space", "need", "--until", "20:00"},
       {"space", "end", "--note", "back"},
