@@ -117,32 +117,43 @@ Result<VerifiedOp> OpLog::create_local_op(const v1::Op& body, TimePoint now) {
 
 Result<BatchOutcome> OpLog::apply_remote_batch(std::span<const std::string> signed_ops) {
   const std::array<PublicKey, 2> authors{m_keys.self, m_keys.partner};
-  std::array<std::vector<VerifiedOp>, 2> fresh;
-  BatchOutcome outcome;
+  std::vector<VerifiedOp> verified;
+  verified.reserve(signed_ops.size());
   for (const auto& bytes : signed_ops) {
     auto op = verify_op(bytes, authors);
     if (!op) return op.error();
-    const auto author = *author_of(std::span<const std::uint8_t>(
-        reinterpret_cast<const std::uint8_t*>(op->op.author().data()), op->op.author().size()));
+    verified.push_back(std::move(*op));
+  }
+  return apply_verified_batch(std::move(verified));
+}
+
+Result<BatchOutcome> OpLog::apply_verified_batch(std::vector<VerifiedOp> ops) {
+  std::array<std::vector<VerifiedOp>, 2> fresh;
+  BatchOutcome outcome;
+  for (auto& op : ops) {
+    const auto found = author_of(std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(op.op.author().data()), op.op.author().size()));
+    if (!found) return refused("a change from a device that is not part of this pairing");
+    const auto author = *found;
     const auto i = index_of(author);
     const std::uint64_t stored = m_ops[i].size();
     const std::uint64_t held = stored + fresh[i].size();
-    const std::uint64_t seq = op->op.seq();
+    const std::uint64_t seq = op.op.seq();
     auto& seen = author == OpAuthor::self ? outcome.seen.self : outcome.seen.partner;
     seen = std::max(seen, seq);
     if (seq <= held) {
       const auto& have = seq <= stored ? m_ops[i][seq - 1] : fresh[i][seq - stored - 1];
-      if (have.hash != op->hash) return refused("two different changes with the same number");
+      if (have.hash != op.hash) return refused("two different changes with the same number");
       ++outcome.duplicates;
       continue;
     }
     if (seq != held + 1) return refused("changes are missing before it");
     const VerifiedOp* previous =
         !fresh[i].empty() ? &fresh[i].back() : (stored > 0 ? &m_ops[i].back() : nullptr);
-    if (previous != nullptr && previous->op.lamport() >= op->op.lamport()) {
+    if (previous != nullptr && previous->op.lamport() >= op.op.lamport()) {
       return refused("a change whose logical clock went backwards");
     }
-    fresh[i].push_back(std::move(*op));
+    fresh[i].push_back(std::move(op));
   }
   std::vector<store::StoredOp> rows;
   for (const auto author : both_authors) {

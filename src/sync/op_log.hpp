@@ -55,6 +55,9 @@ class OpLog {
   // gap, or a different op under a seq already held refuses the WHOLE batch
   // (CODE_REFUSED) and nothing is applied. Ops already held are ignored.
   Result<BatchOutcome> apply_remote_batch(std::span<const std::string> signed_ops);
+  // The same for ops verify_op (or sign_op) already checked: everything but the signature
+  // (the author must still be one of this log's two).
+  Result<BatchOutcome> apply_verified_batch(std::vector<VerifiedOp> ops);
 
   std::uint64_t head(OpAuthor author) const;
   std::vector<v1::AuthorHead> heads() const;  // this device first, then the partner
