@@ -36,6 +36,11 @@ asio::awaitable<void> run_inviter(PartnerLink::State& state, FramedConn& conn, c
     conn.close();
     co_return;
   }
+  if (!peer::parse_pair_start(first)) {  // malformed: silence, and the invite stays unused
+    conn.close();
+    log_limited(state.remote_log, "net", "closed a connection with a malformed pairing request");
+    co_return;
+  }
   std::optional<std::string> code = state.delegate.take_invite_code();
   if (state.closed) co_return;
   if (!code) {

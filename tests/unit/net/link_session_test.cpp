@@ -40,44 +40,6 @@ std::uint64_t now_for_test() {
                                         .count());
 }
 
-// What a raw client saw: bytes received before the end of the stream.
-struct RawOutcome {
-  bool connected = false;
-  bool finished = false;
-  bool eof = false;
-  std::size_t bytes = 0;
-  bool handshake_ok = false;
-};
-
-asio::awaitable<void> read_to_end(FramedConn& conn, RawOutcome& out) {
-  std::array<std::uint8_t, 256> buffer{};
-  for (;;) {
-    boost::system::error_code ec;
-    const std::size_t n = co_await conn.socket().async_read_some(
-        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
-    out.bytes += n;
-    if (ec) {
-      out.eof = ec == asio::error::eof || ec == asio::error::connection_reset;
-      break;
-    }
-  }
-}
-
-// Connects, writes `bodies` as frames, then reads until the other side closes.
-asio::awaitable<void> send_and_watch(asio::io_context& io, std::string address,
-                                     std::vector<peer::Bytes> bodies, RawOutcome& out) {
-  auto conn = std::make_shared<FramedConn>(tcp::socket(io));
-  conn->arm(std::chrono::milliseconds(3000));
-  boost::system::error_code ec;
-  const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
-  co_await conn->socket().async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port),
-                                        asio::redirect_error(asio::use_awaitable, ec));
-  out.connected = !ec;
-  if (!ec && co_await write_frames(*conn, bodies)) co_await read_to_end(*conn, out);
-  conn->close();
-  out.finished = true;
-}
-
 // Acts as `as` towards `to` with a raw socket: KK handshake, then `frames` encrypted, with
 // the last one's byte `flip_at` flipped when set; then reads until the other side closes.
 asio::awaitable<void> raw_session(asio::io_context& io, FakeDelegate& as, FakeDelegate& to,

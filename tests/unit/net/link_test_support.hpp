@@ -6,6 +6,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "crypto/identity_keys.hpp"
+#include "net/framed_conn.hpp"
 #include "net/listener.hpp"
 #include "net/partner_link.hpp"
 #include "peer/session.hpp"
@@ -181,6 +185,44 @@ asio::awaitable<void> store_into(asio::awaitable<T> task, std::optional<T>& out)
 template <class T>
 void spawn_into(asio::io_context& io, asio::awaitable<T> task, std::optional<T>& out) {
   asio::co_spawn(io, store_into(std::move(task), out), asio::detached);
+}
+
+// What a raw client saw: bytes received before the end of the stream.
+struct RawOutcome {
+  bool connected = false;
+  bool finished = false;
+  bool eof = false;
+  std::size_t bytes = 0;
+  bool handshake_ok = false;
+};
+
+inline asio::awaitable<void> read_to_end(FramedConn& conn, RawOutcome& out) {
+  std::array<std::uint8_t, 256> buffer{};
+  for (;;) {
+    boost::system::error_code ec;
+    const std::size_t n = co_await conn.socket().async_read_some(
+        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+    out.bytes += n;
+    if (ec) {
+      out.eof = ec == asio::error::eof || ec == asio::error::connection_reset;
+      break;
+    }
+  }
+}
+
+// Connects, writes `bodies` as frames, then reads until the other side closes.
+inline asio::awaitable<void> send_and_watch(asio::io_context& io, std::string address,
+                                     std::vector<peer::Bytes> bodies, RawOutcome& out) {
+  auto conn = std::make_shared<FramedConn>(asio::ip::tcp::socket(io));
+  conn->arm(std::chrono::milliseconds(3000));
+  boost::system::error_code ec;
+  const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+  co_await conn->socket().async_connect(asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port),
+                                        asio::redirect_error(asio::use_awaitable, ec));
+  out.connected = !ec;
+  if (!ec && co_await write_frames(*conn, bodies)) co_await read_to_end(*conn, out);
+  conn->close();
+  out.finished = true;
 }
 
 }  // namespace pairspace::net::test

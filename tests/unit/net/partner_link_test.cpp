@@ -125,6 +125,19 @@ TEST_F(PartnerLinkPairing, TimesOutAgainstASilentPeer) {
   (*silent)->close();
 }
 
+TEST_F(PartnerLinkPairing, MalformedPairStartGetsNoByteAndKeepsTheInvite) {
+  inviter.delegate.invite = "7-amber-lantern-sparrow";
+  RawOutcome out;
+  asio::co_spawn(io, send_and_watch(io, inviter.address(), {peer::Bytes{0x01, 0x01, 0x02}}, out),
+                 asio::detached);
+  ASSERT_TRUE(run_until(io, [&] { return out.finished; }));
+  EXPECT_TRUE(out.connected);
+  EXPECT_TRUE(out.eof);
+  EXPECT_EQ(out.bytes, 0u);
+  EXPECT_EQ(inviter.delegate.invite_takes, 0);
+  EXPECT_TRUE(inviter.delegate.pair_failures.empty());
+}
+
 TEST_F(PartnerLinkPairing, CloseIsIdempotentAndEndsAJoinWithoutDelegateCalls) {
   inviter.delegate.invite = "7-amber-lantern-sparrow";
   std::optional<Result<peer::PairResult>> out;
