@@ -26,6 +26,7 @@ struct DaemonOptions {
   bool handle_signals = true;            // SIGINT/SIGTERM stop the daemon (off in unit tests)
   ControlTimeouts control_timeouts;
   std::chrono::seconds invite_min_life = daemon::invite_min_life;  // shorter only in tests
+  net::LinkTimings link_timings;
 };
 
 class Daemon {
@@ -54,7 +55,7 @@ class Daemon {
   boost::asio::io_context m_io{1};
   boost::asio::thread_pool m_workers{1};
   DaemonContext m_context;
-  Partnership m_partnership{m_io, m_context};
+  Partnership m_partnership{m_io, m_context, m_options.link_timings};
   Handlers m_handlers{m_context, m_workers, m_partnership};
   std::unique_ptr<net::Listener> m_listener;
   std::unique_ptr<ControlServer> m_control;

@@ -53,8 +53,8 @@ v1::PeerInfo to_peer_info(const store::Partner& partner, bool connected) {
   return info;
 }
 
-Partnership::Partnership(asio::io_context& io, DaemonContext& context)
-    : m_io(io), m_context(context), m_invites(io), m_link(std::make_unique<net::PartnerLink>(io, *this)) {}
+Partnership::Partnership(asio::io_context& io, DaemonContext& context, net::LinkTimings timings)
+    : m_io(io), m_context(context), m_invites(io), m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {}
 
 Partnership::~Partnership() { close(); }
 
@@ -97,10 +97,10 @@ Status Partnership::set_address(const std::string& address) {
 }
 
 Status Partnership::forget() {
+  m_link->set_partner(std::nullopt);  // first: the session ends while the partner is still known
+  m_connected = false;
   auto st = m_context.store->forget_partner();
   if (!st && st.error().code != v1::CODE_NOT_READY) return st;
-  m_link->set_partner(std::nullopt);
-  m_connected = false;
   m_invites.drop(make_error(v1::CODE_REFUSED, "The pairing was ended on this device, so the invite "
                                               "was dropped. Make a fresh one with `pairspace pair invite`."));
   return ok_status();
@@ -161,21 +161,21 @@ Result<std::uint64_t> Partnership::next_session_ts(std::uint64_t now_ms) {
   return m_context.store->next_session_ts(now_ms);
 }
 
-void Partnership::on_session_up(const std::string& remote) {
+// The link logs sessions coming and going itself.
+void Partnership::on_session_up(const std::string& /*remote*/) {
   m_connected = true;
   note_last_seen();
-  net::log_line("peer", "session up with the partner's device at " + remote);
 }
 
 void Partnership::on_session_down() {
   if (!m_connected) return;
   m_connected = false;
   note_last_seen();
-  net::log_line("peer", "session with the partner's device ended");
 }
 
 void Partnership::note_last_seen() {
-  if (auto st = m_context.store->set_partner_last_seen(SystemClock::now()); !st) {
+  auto st = m_context.store->set_partner_last_seen(SystemClock::now());
+  if (!st && st.error().code != v1::CODE_NOT_READY) {  // not paired any more: nothing to record
     net::log_line("peer", "could not record when the partner was last seen: " + st.error().message);
   }
 }

@@ -21,7 +21,7 @@ struct DaemonContext;
 
 class Partnership final : public net::LinkDelegate {
  public:
-  Partnership(boost::asio::io_context& io, DaemonContext& context);
+  Partnership(boost::asio::io_context& io, DaemonContext& context, net::LinkTimings timings = {});
   ~Partnership() override;
   Partnership(const Partnership&) = delete;
   Partnership& operator=(const Partnership&) = delete;

@@ -207,7 +207,7 @@ TEST(Daemon, TooLongHomeIsRefusedClearly) {
   EXPECT_NE(daemon.error().message.find("too long"), std::string::npos);
 }
 
-TEST(Daemon, PartnerPortClosesWithoutSendingAByte) {
+TEST(Daemon, PartnerPortClosesOnAStrangersFrameWithoutSendingAByte) {
   TempDir dir;
   const auto home = make_home(dir);
   auto daemon = start(test_options(home));
@@ -217,6 +217,8 @@ TEST(Daemon, PartnerPortClosesWithoutSendingAByte) {
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   timeval tv{5, 0};
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const char frame[] = {0x00, 0x03, 0x7f, 0x01, 0x02};  // a frame of no known kind
+  ASSERT_EQ(::send(socket.native_handle(), frame, sizeof frame, MSG_NOSIGNAL), 5);
   bool eof = false;
   const std::string bytes = read_to_eof(socket.native_handle(), eof);
   EXPECT_TRUE(eof);

@@ -1,44 +1,9 @@
 #include "daemon/handlers.hpp"
-#include "daemon/partner.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include "harness.hpp"
+#include "handlers_fixture.hpp"
 
 namespace pairspace::daemon::test {
 namespace {
-
-namespace asio = boost::asio;
-
-class HandlersTest : public ::testing::Test {
- protected:
-  void use_store(std::unique_ptr<store::Store> store) {
-    m_context.home = "/nowhere";
-    m_context.listen_address = "127.0.0.1:1";
-    m_context.store = std::move(store);
-  }
-  Reply handle(v1::Request request) {
-    std::optional<Reply> out;
-    asio::co_spawn(m_io, m_handlers.handle(std::move(request)), [&](std::exception_ptr e, Reply reply) {
-      if (e) std::rethrow_exception(e);
-      out = std::move(reply);
-    });
-    m_io.restart();
-    m_io.run_for(test_bound);
-    if (!out) {
-      ADD_FAILURE() << "the handler did not finish in time";
-      return {};
-    }
-    return std::move(*out);
-  }
-
-  asio::io_context m_io;
-  asio::thread_pool m_workers{1};
-  DaemonContext m_context;
-  Partnership m_partnership{m_io, m_context};
-  Handlers m_handlers{m_context, m_workers, m_partnership};
-};
 
 v1::Request add(std::string text) {
   v1::Request request;

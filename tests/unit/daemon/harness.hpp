@@ -36,11 +36,12 @@ struct TempDir {
   }
 };
 
-// A device home with a fresh identity ("Ana"); a passphrase makes it passphrase-protected.
-inline fs::path make_home(const TempDir& dir, std::optional<std::string> passphrase = std::nullopt) {
-  const fs::path home = dir.path / "home";
+// A device home with a fresh identity; a passphrase makes it passphrase-protected.
+inline fs::path make_home(const TempDir& dir, std::optional<std::string> passphrase = std::nullopt,
+                          const std::string& name = "Ana") {
+  const fs::path home = dir.path / ("home-" + name);
   store::InitOptions options;
-  options.name = "Ana";
+  options.name = name;
   if (passphrase) {
     options.passphrase = crypto::SecureBytes(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(passphrase->data()), passphrase->size()));  // NOLINT
@@ -89,14 +90,16 @@ class RunningDaemon {
   std::future<int> m_exit;
 };
 
-inline RunningDaemon start(const DaemonOptions& options) {
+inline std::unique_ptr<Daemon> create_or_abort(const DaemonOptions& options) {
   auto daemon = Daemon::create(options);
   if (!daemon) {
     ADD_FAILURE() << daemon.error().message;
     std::abort();
   }
-  return RunningDaemon(std::move(daemon.value()));
+  return std::move(daemon.value());
 }
+
+inline RunningDaemon start(const DaemonOptions& options) { return RunningDaemon(create_or_abort(options)); }
 
 inline Result<v1::Response> call(const fs::path& home, const v1::Request& request) {
   auto client = control::Client::connect(store::HomePaths::of(home).socket, 5s);
