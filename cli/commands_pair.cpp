@@ -52,7 +52,7 @@ Result<std::uint32_t> expiry_seconds(const std::string& text) {
 
 void print_invite(const v1::PairInvite& invite, bool waiting) {
   std::cout << "Your pairing code:\n\n    " << invite.code() << "\n\n";
-  std::cout << "It works once, until " << local_minutes(from_timestamp(invite.expires_at()))
+  std::cout << "It works once, until " << util::format_local(from_timestamp(invite.expires_at()), std::chrono::system_clock::now())
             << " (local time). Share it with your partner in person or over a channel you trust.\n";
   if (invite.addresses().empty()) {
     std::cout << "This device has no address your partner could reach; start the daemon with "

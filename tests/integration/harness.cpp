@@ -23,6 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto reap_pause = 20ms;
+constexpr auto poll_pause = 100ms;
 constexpr auto term_grace = 10s;
 constexpr std::size_t read_chunk_bytes = 65536;
 
@@ -179,7 +180,7 @@ void PairspaceTest::SetUp() {
 }
 
 void PairspaceTest::TearDown() {
-  for (pid_t pid : m_daemons) {
+  for (const auto& [daemon_home, pid] : m_daemons) {
     if (::kill(pid, 0) != 0) continue;
     ::kill(pid, SIGTERM);
     if (!wait_for_exit(pid, term_grace)) {
@@ -216,8 +217,10 @@ void PairspaceTest::init_home(const std::optional<std::string>& passphrase) {
   ASSERT_TRUE(fs::exists(home / "store.db")) << r.describe();
 }
 
-pid_t PairspaceTest::start_daemon() {
-  auto r = cli({"daemon", "start", "--listen", "127.0.0.1:0", "--json"});
+pid_t PairspaceTest::start_daemon() { return start_daemon_at(home); }
+
+pid_t PairspaceTest::start_daemon_at(const fs::path& at, const std::string& listen) {
+  auto r = cli_at(at, {"daemon", "start", "--listen", listen, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_FALSE(looks_like_crash(r.out + r.err)) << r.describe();
   std::smatch m;
@@ -227,14 +230,22 @@ pid_t PairspaceTest::start_daemon() {
     return -1;
   }
   const auto pid = static_cast<pid_t>(std::stol(m[1].str()));
-  m_daemons.push_back(pid);
+  m_daemons.push_back({at, pid});
   return pid;
 }
 
-void PairspaceTest::stop_daemon_and_check() {
-  auto r = cli({"daemon", "stop"});
+void PairspaceTest::stop_daemon_and_check() { stop_daemon_at(home); }
+
+void PairspaceTest::stop_daemon_at(const fs::path& at) {
+  auto r = cli_at(at, {"daemon", "stop"});
   EXPECT_EQ(r.exit_code, 0) << r.describe();
-  for (pid_t pid : m_daemons) {
+  for (auto it = m_daemons.begin(); it != m_daemons.end();) {
+    if (it->home != at) {
+      ++it;
+      continue;
+    }
+    const pid_t pid = it->pid;
+    it = m_daemons.erase(it);
     auto status = wait_for_exit(pid, daemon_exit_timeout);
     ASSERT_TRUE(status.has_value()) << "pairspaced " << pid << " did not exit after `daemon stop`";
     EXPECT_TRUE(WIFEXITED(*status)) << "pairspaced ended by signal " << WTERMSIG(*status);
@@ -242,9 +253,115 @@ void PairspaceTest::stop_daemon_and_check() {
       EXPECT_EQ(WEXITSTATUS(*status), 0);
     }
   }
-  m_daemons.clear();
-  const auto log = read_file(home / "daemon.log");
+  const auto log = read_file(at / "daemon.log");
   EXPECT_FALSE(looks_like_crash(log)) << "daemon.log:\n" << log;
+}
+
+fs::path PairspaceTest::init_device(const std::string& dir, const std::string& name) {
+  const fs::path at = root / dir;
+  auto r = cli_at(at, {"init", "--name", name});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_TRUE(fs::exists(at / "store.db")) << r.describe();
+  return at;
+}
+
+std::string PairspaceTest::listen_address_of(const fs::path& at) {
+  auto r = cli_at(at, {"daemon", "status", "--json"});
+  std::smatch m;
+  static const std::regex listen_re(R"re("listen_address"\s*:\s*"([^"]+)")re");
+  if (r.exit_code != 0 || !std::regex_search(r.out, m, listen_re)) {
+    ADD_FAILURE() << "no listen address in `daemon status --json`\n" << r.describe();
+    return {};
+  }
+  return m[1].str();
+}
+
+std::unique_ptr<Background> PairspaceTest::cli_background(const fs::path& at, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {binary("pairspace").string(), "--home", at.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const int n = ++m_background_count;
+  return std::make_unique<Background>(argv, root / ("bg" + std::to_string(n) + ".out"),
+                                      root / ("bg" + std::to_string(n) + ".err"));
+}
+
+Background::Background(const std::vector<std::string>& argv_in, const fs::path& out_file, const fs::path& err_file)
+    : m_out(out_file), m_err(err_file) {
+  std::vector<std::string> args = argv_in;
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  auto env_strings = child_environment({});  // built before fork: the test may run threads
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out_fd < 0 || err_fd < 0 || null_fd < 0) {
+    ADD_FAILURE() << "harness: cannot open output files for a background process";
+    for (int fd : {out_fd, err_fd, null_fd}) {
+      if (fd >= 0) ::close(fd);
+    }
+    return;
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(126);
+  }
+  for (int fd : {out_fd, err_fd, null_fd}) ::close(fd);
+  m_pid = pid;
+}
+
+Background::~Background() {
+  if (m_pid > 0 && !m_done) {
+    ::kill(-m_pid, SIGKILL);
+    ::kill(m_pid, SIGKILL);
+    (void)wait_for_exit(m_pid, 5s);
+  }
+}
+
+bool Background::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) const {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (contains(out(), needle)) return true;
+    if (Clock::now() >= deadline || m_pid <= 0) return false;
+    std::this_thread::sleep_for(poll_pause);
+  }
+}
+
+RunResult Background::finish(std::chrono::milliseconds timeout) {
+  RunResult result;
+  if (m_pid <= 0) {
+    result.err = "harness: the process did not start";
+    return result;
+  }
+  auto status = wait_for_exit(m_pid, timeout);
+  if (!status) {
+    result.timed_out = true;
+    ::kill(-m_pid, SIGKILL);
+    ::kill(m_pid, SIGKILL);
+    status = wait_for_exit(m_pid, 5s);
+  }
+  m_done = true;
+  if (status && WIFEXITED(*status) && !result.timed_out) result.exit_code = WEXITSTATUS(*status);
+  if (status && WIFSIGNALED(*status)) result.signal = WTERMSIG(*status);
+  result.out = out();
+  result.err = err();
+  return result;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(poll_pause);
+  }
 }
 
 }  // namespace pairspace::itest

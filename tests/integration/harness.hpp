@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,31 @@ bool looks_like_crash(const std::string& text);
 // Waits for a child (or re-parented) process; nullopt on timeout. Returns its wait status.
 std::optional<int> wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 
+// A process left running while the test goes on (e.g. `pair invite --wait`), its stdout and
+// stderr going to files. The destructor kills it if it is still running.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const fs::path& out_file, const fs::path& err_file);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  std::string out() const { return read_file(m_out); }
+  std::string err() const { return read_file(m_err); }
+  // Polls stdout until it contains `needle`; false on timeout or when the process ended first.
+  bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) const;
+  // Waits for the exit; a RunResult with timed_out when it did not end in time (then killed).
+  RunResult finish(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t m_pid = -1;
+  fs::path m_out, m_err;
+  bool m_done = false;
+};
+
+// Polls `condition` every 100 ms until it holds or `timeout` passes.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
 class PairspaceTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -63,11 +90,27 @@ class PairspaceTest : public ::testing::Test {
   // `pairspace daemon stop`; asserts success, exit status 0 and a log without sanitizer reports.
   void stop_daemon_and_check();
 
+  // Several devices: root/<dir> with `pairspace init --name NAME`; asserts success.
+  fs::path init_device(const std::string& dir, const std::string& name);
+  // `pairspace daemon start --listen LISTEN` for that home; returns the pid (-1 on failure).
+  pid_t start_daemon_at(const fs::path& at, const std::string& listen = "127.0.0.1:0");
+  // `pairspace daemon stop` for that home, with the same checks as stop_daemon_and_check.
+  void stop_daemon_at(const fs::path& at);
+  // The daemon's real listen address (HOST:PORT) from `daemon status --json`; "" if unknown.
+  std::string listen_address_of(const fs::path& at);
+  // Runs `pairspace --home AT args...` in the background (output files under root).
+  std::unique_ptr<Background> cli_background(const fs::path& at, const std::vector<std::string>& args);
+
   fs::path root;  // the temporary directory (0700)
   fs::path home;  // root/h, created by `pairspace init`
 
  private:
-  std::vector<pid_t> m_daemons;
+  struct Running {
+    fs::path home;
+    pid_t pid;
+  };
+  std::vector<Running> m_daemons;
+  int m_background_count = 0;
 };
 
 }  // namespace pairspace::itest
