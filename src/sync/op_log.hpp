@@ -68,10 +68,11 @@ class OpLog {
   // at most max_bytes in all (but always the first one when there is one).
   std::vector<std::string> ops_after(OpAuthor author, std::uint64_t after_seq,
                                      std::size_t max_count, std::size_t max_bytes) const;
-  // The op (author, seq), if held.
+  // The op (author, seq), if held (valid until the log changes).
   const VerifiedOp* find(OpAuthor author, std::uint64_t seq) const;
 
-  // The folded state and its digest (recomputed only after the log changed).
+  // The folded state (valid until the log changes) and its digest; recomputed only after
+  // the log changed.
   const v1::SharedState& state();
   Hash digest();
 

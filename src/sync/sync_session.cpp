@@ -25,7 +25,6 @@ bool SyncSession::handles(const v1::Frame& frame) {
 }
 
 v1::Frame SyncSession::hello() {
-  m_hello_sent = true;
   v1::Frame frame;
   for (auto& head : m_log.heads()) *frame.mutable_sync_hello()->add_heads() = std::move(head);
   return frame;

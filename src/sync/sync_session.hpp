@@ -47,7 +47,6 @@ class SyncSession {
   std::vector<v1::Frame> pump();
 
   OpLog& m_log;
-  bool m_hello_sent = false;
   bool m_hello_received = false;
   std::size_t m_in_flight = 0;
   std::array<std::uint64_t, 2> m_sent{};         // [self, partner]: partner has or was sent
