@@ -4,8 +4,8 @@ namespace pairspace::itest {
 
 void TwoDevices::SetUp() {
   PairspaceTest::SetUp();
-  alex = init_device("alex", "Alex");
-  sam = init_device("sam", "Sam");
+  alex = init_device("alex", alex_name);
+  sam = init_device("sam", sam_name);
 }
 
 void TwoDevices::start_both() {

@@ -31,6 +31,7 @@ class TwoDevices : public PairspaceTest {
   // A well-formed code that differs from `code` (another number in front).
   static std::string another_code(const std::string& code);
 
+  std::string alex_name = "Alex", sam_name = "Sam";  // set before SetUp to change them
   fs::path alex, sam;
   std::string alex_address, sam_address;  // HOST:PORT each daemon listens on
 };
