@@ -119,6 +119,16 @@ std::size_t Relay::sessions_open() const {
   return open;
 }
 
+std::size_t Relay::session_attempts() const {
+  std::lock_guard lock(m_mutex);
+  return m_session_attempts;
+}
+
+std::size_t Relay::bytes_from_target() const {
+  std::lock_guard lock(m_mutex);
+  return m_bytes_from_target;
+}
+
 void Relay::loop() {
   while (!m_stop) {
     std::vector<pollfd> fds = {{m_wake[0], POLLIN, 0}, {m_listen_fd, POLLIN, 0}};
@@ -176,6 +186,7 @@ void Relay::pump(Connection& c, int side) {
     return;
   }
   m_recorded.append(reinterpret_cast<const char*>(chunk), static_cast<std::size_t>(n));
+  if (side == 1) m_bytes_from_target += static_cast<std::size_t>(n);
   auto& pending = c.pending[side];
   pending.insert(pending.end(), chunk, chunk + n);
   while (!c.closed) {
@@ -201,6 +212,7 @@ void Relay::on_frame(Connection& c, int side, std::vector<std::uint8_t> body) {
   using Kind = Connection::Kind;
   if (side == 0 && c.frames[0] == 0) {
     c.kind = body[0] == session_init_type ? Kind::session : body[0] == pair_start_type ? Kind::pairing : Kind::other;
+    if (c.kind == Kind::session) ++m_session_attempts;
   }
   if (c.kind == Kind::session && side == 1 && c.frames[1] == 0) {
     c.session_started = true;

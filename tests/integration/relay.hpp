@@ -40,6 +40,9 @@ class Relay {
   // Sessions whose KK reply crossed the relay (handshake done), and how many are still open.
   std::size_t sessions_started() const;
   std::size_t sessions_open() const;
+  // Connections that opened with a SESSION_INIT, and bytes the target ever sent back.
+  std::size_t session_attempts() const;
+  std::size_t bytes_from_target() const;
 
   struct Connection;
 
@@ -63,6 +66,8 @@ class Relay {
   Tamper m_armed = Tamper::none;
   std::size_t m_tampered = 0;
   std::size_t m_sessions_started = 0;
+  std::size_t m_session_attempts = 0;
+  std::size_t m_bytes_from_target = 0;
   Connection* m_last_tampered = nullptr;
   bool m_last_tampered_closed = false;
   bool m_last_tampered_by_receiver = false;
