@@ -1,29 +1,72 @@
 #!/usr/bin/env bash
-# The main job, end to end on one machine: installs what is missing, builds, then
-# creates a device in a temporary home, starts its daemon, writes and reads a private
-# journal entry, and stops the daemon again. Nothing leaves this machine.
+# The main job, end to end on one machine: installs what is missing, builds, then makes two
+# devices (Alex and Sam) in temporary homes, starts both daemons on loopback, pairs them
+# with a one-time code, shows the safety number on both sides, writes a private journal
+# entry on each, and stops both daemons again. Nothing leaves this machine.
+# PAIRSPACE_DEMO_BIN=DIR uses already-built binaries from DIR (skips installing and building).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-scripts/build.sh plain >/dev/null
+if [[ -n ${PAIRSPACE_DEMO_BIN:-} ]]; then
+  bin=$PAIRSPACE_DEMO_BIN
+else
+  scripts/deps.sh
+  scripts/build.sh plain >/dev/null
+  bin=$PWD/build/bin
+fi
 
-bin=$PWD/build/bin
-home=$(mktemp -d /tmp/pairspace-demo.XXXXXX)
+demo=$(mktemp -d /tmp/pairspace-demo.XXXXXX)
+alex=$demo/alex
+sam=$demo/sam
 cleanup() {
-  "$bin/pairspace" --home "$home/alex" daemon stop >/dev/null 2>&1 || true
-  rm -rf "$home"
+  "$bin/pairspace" --home "$alex" daemon stop >/dev/null 2>&1 || true
+  "$bin/pairspace" --home "$sam" daemon stop >/dev/null 2>&1 || true
+  rm -rf "$demo"
 }
 trap cleanup EXIT
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+say() { printf '\n\033[2m# %s\033[0m\n' "$*"; }
+# The commands as a person would type them on each device (the homes are the two devices).
+on_alex() { step "$bin/pairspace" --home "$alex" "$@"; }
+on_sam() { step "$bin/pairspace" --home "$sam" "$@"; }
+json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
 
-export PAIRSPACE_HOME=$home/alex
-step "$bin/pairspace" init --name Alex
-step "$bin/pairspace" daemon start --listen 127.0.0.1:0
-step "$bin/pairspace" journal add "Felt a bit lonely tonight, but I know the quiet is not about me."
-step "$bin/pairspace" journal add "Walked by the river; the evening light helped."
-step "$bin/pairspace" journal list
-step "$bin/pairspace" journal list --grep river
-step "$bin/pairspace" status
-step "$bin/pairspace" daemon stop
-printf '\nThe journal lives only in %s, encrypted; the demo home is removed now.\n' "$PAIRSPACE_HOME"
+say "Two devices on this machine: Alex's and Sam's."
+on_alex init --name Alex
+on_sam init --name Sam
+on_alex daemon start --listen 127.0.0.1:0
+on_sam daemon start --listen 127.0.0.1:0
+
+say "Alex invites; the code and the address are what Sam needs."
+printf '\n\033[1m$ %s\033[0m\n' "$bin/pairspace --home $alex pair invite --expires 10m"
+invite=$("$bin/pairspace" --home "$alex" pair invite --expires 10m)
+printf '%s\n' "$invite"
+join_line=$(grep -o 'pairspace pair join --peer [^ ]* [^ ]*' <<<"$invite")
+read -r _ _ _ _ address code <<<"$join_line"
+say "Sam runs the command Alex's device printed."
+on_sam pair join --peer "$address" "$code"
+
+say "Both devices show the same safety number; Alex and Sam compare them side by side."
+printf 'Alex sees: %s\n' "$("$bin/pairspace" --home "$alex" peer --json | json_field safety_number)"
+printf 'Sam sees:  %s\n' "$("$bin/pairspace" --home "$sam" peer --json | json_field safety_number)"
+
+say "The daemons keep an encrypted session up by themselves."
+for _ in $(seq 1 50); do
+  if "$bin/pairspace" --home "$alex" peer --json | grep -q '"connected":true' &&
+     "$bin/pairspace" --home "$sam" peer --json | grep -q '"connected":true'; then
+    break
+  fi
+  sleep 0.2
+done
+on_alex peer
+on_sam peer
+
+say "Each journal is private: it stays on its own device, encrypted."
+on_alex journal add "Felt a bit lonely tonight, but I know the quiet is not about me."
+on_sam journal add "Needed the evening to myself; grateful Alex understood."
+on_alex status
+on_sam status
+
+on_alex daemon stop
+on_sam daemon stop
+printf '\nThe two homes in %s are removed now. Signalling a need for space arrives with the next version.\n' "$demo"
