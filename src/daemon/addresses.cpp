@@ -50,12 +50,15 @@ Result<tcp::endpoint> parse_dial_address(std::string_view text) {
   auto endpoint = net::parse_endpoint(text);
   if (!endpoint) return endpoint.error();
   if (endpoint->address().is_unspecified()) {
-    return make_error(v1::CODE_USAGE, "\"" + std::string(text) + "\" names no particular device; please give "
-                                      "its IP address and port, for example 192.168.1.20:47474.");
+    return make_error(v1::CODE_USAGE,
+                      "\"" + std::string(text) +
+                          "\" names no particular device; please give "
+                          "its IP address and port, for example 192.168.1.20:47474.");
   }
   if (endpoint->port() == 0) {
-    return make_error(v1::CODE_USAGE, "\"" + std::string(text) + "\" needs a port from 1 to 65535, for "
-                                      "example 192.168.1.20:47474.");
+    return make_error(v1::CODE_USAGE, "\"" + std::string(text) +
+                                          "\" needs a port from 1 to 65535, for "
+                                          "example 192.168.1.20:47474.");
   }
   return endpoint;
 }

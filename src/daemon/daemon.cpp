@@ -27,18 +27,22 @@ Status prepare_home(const std::filesystem::path& home) {
       return make_error(v1::CODE_NOT_READY, "No pairspace device in " + home.string() +
                                                 " yet — create one with `pairspace init`.");
     }
-    return make_error(v1::CODE_STORE, "Could not read " + home.string() + ": " + std::strerror(errno) + ".");
+    return make_error(v1::CODE_STORE,
+                      "Could not read " + home.string() + ": " + std::strerror(errno) + ".");
   }
   if (!S_ISDIR(st.st_mode)) {
-    return make_error(v1::CODE_STORE, home.string() + " is not a directory; please point --home at a pairspace home.");
+    return make_error(
+        v1::CODE_STORE,
+        home.string() + " is not a directory; please point --home at a pairspace home.");
   }
   if (st.st_uid != ::geteuid()) {
-    return make_error(v1::CODE_STORE, home.string() + " belongs to another user; please use a home of your own.");
+    return make_error(v1::CODE_STORE,
+                      home.string() + " belongs to another user; please use a home of your own.");
   }
   if ((st.st_mode & 07777) != home_mode) {
     if (::chmod(home.c_str(), home_mode) != 0) {
-      return make_error(v1::CODE_STORE, "Could not make " + home.string() + " private (chmod 0700): " +
-                                            std::strerror(errno) + ".");
+      return make_error(v1::CODE_STORE, "Could not make " + home.string() +
+                                            " private (chmod 0700): " + std::strerror(errno) + ".");
     }
     net::log_line("store", "made the home directory private again (0700)");
   }
@@ -72,9 +76,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
   daemon->m_listener = std::move(listener.value());
   daemon->m_context.listen_address = net::format_endpoint(daemon->m_listener->local_endpoint());
   daemon->m_context.invite_min_life = daemon->m_options.invite_min_life;
-  if (auto st = daemon->m_partnership.load(daemon->m_listener->local_endpoint().port()); !st) return st.error();
+  if (auto st = daemon->m_partnership.load(daemon->m_listener->local_endpoint().port()); !st)
+    return st.error();
 
-  auto control = ControlServer::open(daemon->m_io, paths.socket, daemon->m_options.control_timeouts);
+  auto control =
+      ControlServer::open(daemon->m_io, paths.socket, daemon->m_options.control_timeouts);
   if (!control) return control.error();
   daemon->m_control = std::move(control.value());
   return daemon;
@@ -89,7 +95,8 @@ Daemon::~Daemon() {
 }
 
 int Daemon::run() {
-  m_listener->start([this](asio::ip::tcp::socket socket) { m_partnership.link().accept(std::move(socket)); });
+  m_listener->start(
+      [this](asio::ip::tcp::socket socket) { m_partnership.link().accept(std::move(socket)); });
   m_control->start([this](v1::Request request) { return m_handlers.handle(std::move(request)); },
                    [this] { shutdown(); });
   if (m_options.handle_signals) {

@@ -17,7 +17,8 @@ namespace {
 
 store::TimePoint to_time_point(const google::protobuf::Timestamp& ts) {
   using namespace std::chrono;
-  return store::TimePoint(duration_cast<system_clock::duration>(seconds(ts.seconds()) + nanoseconds(ts.nanos())));
+  return store::TimePoint(
+      duration_cast<system_clock::duration>(seconds(ts.seconds()) + nanoseconds(ts.nanos())));
 }
 
 }  // namespace
@@ -25,27 +26,52 @@ store::TimePoint to_time_point(const google::protobuf::Timestamp& ts) {
 asio::awaitable<Reply> Handlers::handle(v1::Request request) {
   Reply reply;
   switch (request.body_case()) {
-    case v1::Request::kStatus: reply.response = status(); break;
+    case v1::Request::kStatus:
+      reply.response = status();
+      break;
     case v1::Request::kStop:
       reply.response = ok_response("The daemon is stopping.");
       reply.shutdown_after = true;
       break;
-    case v1::Request::kUnlock: reply.response = co_await unlock(*request.mutable_unlock()); break;
-    case v1::Request::kJournalAdd: reply.response = journal_add(request.journal_add()); break;
-    case v1::Request::kJournalList: reply.response = journal_list(request.journal_list()); break;
-    case v1::Request::kJournalShow: reply.response = journal_show(request.journal_show()); break;
-    case v1::Request::kJournalDelete: reply.response = journal_delete(request.journal_delete()); break;
-    case v1::Request::kPairInvite: reply.response = pair_invite(request.pair_invite()); break;
-    case v1::Request::kPairWait: reply.response = co_await pair_wait(); break;
-    case v1::Request::kPairJoin: reply.response = co_await pair_join(*request.mutable_pair_join()); break;
-    case v1::Request::kPeerShow: reply.response = peer_show(); break;
-    case v1::Request::kPeerAddress: reply.response = peer_address(request.peer_address()); break;
-    case v1::Request::kPeerForget: reply.response = co_await peer_forget(); break;
+    case v1::Request::kUnlock:
+      reply.response = co_await unlock(*request.mutable_unlock());
+      break;
+    case v1::Request::kJournalAdd:
+      reply.response = journal_add(request.journal_add());
+      break;
+    case v1::Request::kJournalList:
+      reply.response = journal_list(request.journal_list());
+      break;
+    case v1::Request::kJournalShow:
+      reply.response = journal_show(request.journal_show());
+      break;
+    case v1::Request::kJournalDelete:
+      reply.response = journal_delete(request.journal_delete());
+      break;
+    case v1::Request::kPairInvite:
+      reply.response = pair_invite(request.pair_invite());
+      break;
+    case v1::Request::kPairWait:
+      reply.response = co_await pair_wait();
+      break;
+    case v1::Request::kPairJoin:
+      reply.response = co_await pair_join(*request.mutable_pair_join());
+      break;
+    case v1::Request::kPeerShow:
+      reply.response = peer_show();
+      break;
+    case v1::Request::kPeerAddress:
+      reply.response = peer_address(request.peer_address());
+      break;
+    case v1::Request::kPeerForget:
+      reply.response = co_await peer_forget();
+      break;
     case v1::Request::BODY_NOT_SET:
     default:
-      reply.response = error_response(make_error(
-          v1::CODE_USAGE, "The daemon does not know this request; are pairspace and pairspaced "
-                          "from the same version?"));
+      reply.response = error_response(
+          make_error(v1::CODE_USAGE,
+                     "The daemon does not know this request; are pairspace and pairspaced "
+                     "from the same version?"));
   }
   co_return reply;
 }
@@ -77,8 +103,9 @@ v1::Response Handlers::status() const {
 
 asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
   std::string& secret = *request.mutable_passphrase();
-  crypto::SecureBytes passphrase(std::span<const std::uint8_t>(
-      reinterpret_cast<const std::uint8_t*>(secret.data()), secret.size()));  // NOLINT: bytes of a string
+  crypto::SecureBytes passphrase(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(secret.data()),
+                                    secret.size()));  // NOLINT: bytes of a string
   crypto::wipe(secret.data(), secret.size());
   secret.clear();
 
@@ -88,8 +115,9 @@ asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
                                  : "This device uses a key file, so there is nothing to unlock.");
   }
   if (passphrase.empty()) {
-    co_return error_response(make_error(v1::CODE_USAGE, "The passphrase was empty; please type it "
-                                                        "on stdin (`pairspace unlock --passphrase-stdin`)."));
+    co_return error_response(make_error(v1::CODE_USAGE,
+                                        "The passphrase was empty; please type it "
+                                        "on stdin (`pairspace unlock --passphrase-stdin`)."));
   }
   auto derive = [p = *params, secret_bytes = std::move(passphrase)]() {
     return store::derive_passphrase_key(p, secret_bytes.span());
@@ -111,7 +139,8 @@ asio::awaitable<v1::Response> Handlers::unlock(v1::UnlockRequest& request) {
 v1::Response Handlers::journal_add(const v1::JournalAddRequest& request) {
   if (m_context.store->locked()) return locked_response();
   if (request.text().empty()) {
-    return error_response(make_error(v1::CODE_USAGE, "The journal entry is empty; please write some text."));
+    return error_response(
+        make_error(v1::CODE_USAGE, "The journal entry is empty; please write some text."));
   }
   auto entry = m_context.store->journal_add(request.text(), std::chrono::system_clock::now());
   if (!entry) return error_response(entry.error());
@@ -143,7 +172,8 @@ v1::Response Handlers::journal_show(const v1::JournalShowRequest& request) const
 
 v1::Response Handlers::journal_delete(const v1::JournalDeleteRequest& request) {
   if (m_context.store->locked()) return locked_response();
-  if (auto st = m_context.store->journal_delete(request.id()); !st) return error_response(st.error());
+  if (auto st = m_context.store->journal_delete(request.id()); !st)
+    return error_response(st.error());
   return ok_response();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // What the daemon does for each control request. Runs on the network thread; only the
 // passphrase derivation leaves it (for the worker pool).
+// clang-format off: must come first
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -20,7 +22,7 @@ namespace pairspace::daemon {
 struct DaemonContext {
   std::filesystem::path home;
   std::unique_ptr<store::Store> store;
-  std::string listen_address;  // the real HOST:PORT
+  std::string listen_address;                                      // the real HOST:PORT
   std::chrono::seconds invite_min_life = daemon::invite_min_life;  // lower in tests
 };
 

@@ -39,10 +39,10 @@ v1::Response Handlers::pair_invite(const v1::PairInviteRequest& request) {
   if (request.expires_seconds() != 0) {
     life = std::chrono::seconds(request.expires_seconds());
     if (life < m_context.invite_min_life || life > invite_max_life) {
-      return error_response(make_error(v1::CODE_USAGE, "An invite can last from " +
-                                                           minutes_text(m_context.invite_min_life) +
-                                                           " to 24 hours; please choose an --expires "
-                                                           "in between, for example 10m."));
+      return error_response(make_error(
+          v1::CODE_USAGE, "An invite can last from " + minutes_text(m_context.invite_min_life) +
+                              " to 24 hours; please choose an --expires "
+                              "in between, for example 10m."));
     }
   }
   auto listen = net::parse_endpoint(m_context.listen_address);
@@ -86,8 +86,9 @@ asio::awaitable<v1::Response> Handlers::pair_join(v1::PairJoinRequest& request) 
   if (!endpoint) co_return error_response(endpoint.error());
   if (!code) co_return error_response(code.error());
   if (m_partnership.joining()) {
-    co_return error_response(make_error(v1::CODE_REFUSED, "This device is already pairing; please wait for "
-                                                          "that to finish, then try again if it did not work."));
+    co_return error_response(make_error(v1::CODE_REFUSED,
+                                        "This device is already pairing; please wait for "
+                                        "that to finish, then try again if it did not work."));
   }
 
   std::string address = net::format_endpoint(*endpoint);
@@ -105,8 +106,9 @@ asio::awaitable<v1::Response> Handlers::pair_join(v1::PairJoinRequest& request) 
   auto info = m_partnership.peer_info();
   if (!info) co_return error_response(info.error());
   if (!info->has_value()) {
-    co_return error_response(make_error(v1::CODE_STORE, "The pairing finished but the partner was not "
-                                                        "stored; please try pairing again."));
+    co_return error_response(make_error(v1::CODE_STORE,
+                                        "The pairing finished but the partner was not "
+                                        "stored; please try pairing again."));
   }
   v1::Response response = ok_response();
   *response.mutable_peer_info() = std::move(**info);

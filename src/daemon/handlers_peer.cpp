@@ -12,7 +12,8 @@ namespace pairspace::daemon {
 namespace asio = boost::asio;
 
 namespace {
-constexpr auto unpair_send_limit = std::chrono::seconds(3);  // telling the partner must not hang forget
+constexpr auto unpair_send_limit =
+    std::chrono::seconds(3);  // telling the partner must not hang forget
 }  // namespace
 
 v1::Response Handlers::peer_show() const {
@@ -32,7 +33,8 @@ v1::Response Handlers::peer_address(const v1::PeerAddressRequest& request) {
   auto partner = m_context.store->partner();
   if (!partner) return error_response(partner.error());
   if (!*partner) return not_paired_response();
-  if (auto st = m_partnership.set_address(net::format_endpoint(*endpoint)); !st) return error_response(st.error());
+  if (auto st = m_partnership.set_address(net::format_endpoint(*endpoint)); !st)
+    return error_response(st.error());
   auto info = m_partnership.peer_info();
   if (!info) return error_response(info.error());
   if (!info->has_value()) return not_paired_response();

@@ -34,13 +34,15 @@ Error replaced() {
   return make_error(v1::CODE_REFUSED, "A newer invite replaced this one; use the code it printed.");
 }
 Error expired() {
-  return make_error(v1::CODE_REFUSED, "The invite expired before anyone used it. Make a fresh one "
-                                      "with `pairspace pair invite`.");
+  return make_error(v1::CODE_REFUSED,
+                    "The invite expired before anyone used it. Make a fresh one "
+                    "with `pairspace pair invite`.");
 }
 Error unfinished() {
-  return make_error(v1::CODE_REFUSED, "Someone started to pair with this invite but it didn't finish, so "
-                                      "the invite is used up and nothing was paired. Make a fresh one "
-                                      "with `pairspace pair invite`.");
+  return make_error(v1::CODE_REFUSED,
+                    "Someone started to pair with this invite but it didn't finish, so "
+                    "the invite is used up and nothing was paired. Make a fresh one "
+                    "with `pairspace pair invite`.");
 }
 
 }  // namespace
@@ -83,9 +85,11 @@ void Invites::succeed(const v1::PeerInfo& partner) {
 void Invites::fail(const Error& error) {
   if (!m_current || m_current->outcome || !m_current->burned) return;
   if (error.code == v1::CODE_REFUSED) {
-    end(*m_current, make_error(v1::CODE_REFUSED,
-                               "Someone tried to pair with a code that didn't match, so the invite is "
-                               "used up and nothing was paired. Make a fresh one with `pairspace pair invite`."));
+    end(*m_current,
+        make_error(
+            v1::CODE_REFUSED,
+            "Someone tried to pair with a code that didn't match, so the invite is "
+            "used up and nothing was paired. Make a fresh one with `pairspace pair invite`."));
   } else {
     end(*m_current, unfinished());
   }
@@ -103,10 +107,12 @@ void Invites::end(Invite& invite, Result<v1::PeerInfo> outcome) {
 }
 
 asio::awaitable<Result<v1::PeerInfo>> Invites::wait() {
-  const std::shared_ptr<Invite> invite = m_current;  // a replacement must not change whom we wait for
+  const std::shared_ptr<Invite> invite =
+      m_current;  // a replacement must not change whom we wait for
   if (!invite) {
-    co_return make_error(v1::CODE_NOT_READY, "There is no invite to wait for. Make one with "
-                                             "`pairspace pair invite`.");
+    co_return make_error(v1::CODE_NOT_READY,
+                         "There is no invite to wait for. Make one with "
+                         "`pairspace pair invite`.");
   }
   for (;;) {
     if (invite->outcome) co_return *invite->outcome;

@@ -2,7 +2,9 @@
 // The pairing invite (`pair invite`): at most one, in the daemon's memory only, one attempt
 // (taking its code burns it), a limited life. `pair invite --wait` awaits its outcome.
 // Network thread only.
+// clang-format off: must come first
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
+// clang-format on
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>

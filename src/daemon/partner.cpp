@@ -54,7 +54,10 @@ v1::PeerInfo to_peer_info(const store::Partner& partner, bool connected) {
 }
 
 Partnership::Partnership(asio::io_context& io, DaemonContext& context, net::LinkTimings timings)
-    : m_io(io), m_context(context), m_invites(io), m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {}
+    : m_io(io),
+      m_context(context),
+      m_invites(io),
+      m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {}
 
 Partnership::~Partnership() { close(); }
 
@@ -77,7 +80,8 @@ void Partnership::close() {
   if (m_closed) return;
   m_closed = true;
   m_link->close();
-  m_invites.drop(make_error(v1::CODE_UNREACHABLE, "The daemon stopped before the invite was used."));
+  m_invites.drop(
+      make_error(v1::CODE_UNREACHABLE, "The daemon stopped before the invite was used."));
 }
 
 Result<std::optional<v1::PeerInfo>> Partnership::peer_info() const {
@@ -101,8 +105,9 @@ Status Partnership::forget() {
   m_connected = false;
   auto st = m_context.store->forget_partner();
   if (!st && st.error().code != v1::CODE_NOT_READY) return st;
-  m_invites.drop(make_error(v1::CODE_REFUSED, "The pairing was ended on this device, so the invite "
-                                              "was dropped. Make a fresh one with `pairspace pair invite`."));
+  m_invites.drop(make_error(v1::CODE_REFUSED,
+                            "The pairing was ended on this device, so the invite "
+                            "was dropped. Make a fresh one with `pairspace pair invite`."));
   return ok_status();
 }
 
@@ -188,14 +193,18 @@ void Partnership::on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_h
   auto partner = m_context.store->partner();
   if (!partner || !*partner) return;
   const auto& signature = unpair.signature();
-  const peer::ByteView signature_bytes(reinterpret_cast<const std::uint8_t*>(signature.data()),  // NOLINT
-                                       signature.size());
-  if (auto st = peer::verify_unpair(handshake_hash, signature_bytes, (*partner)->sign_public); !st) {
-    net::log_limited(m_frame_log, "peer", "ignored an unpair message whose signature did not check out");
+  const peer::ByteView signature_bytes(
+      reinterpret_cast<const std::uint8_t*>(signature.data()),  // NOLINT
+      signature.size());
+  if (auto st = peer::verify_unpair(handshake_hash, signature_bytes, (*partner)->sign_public);
+      !st) {
+    net::log_limited(m_frame_log, "peer",
+                     "ignored an unpair message whose signature did not check out");
     return;
   }
   if (auto st = m_context.store->forget_partner(); !st && st.error().code != v1::CODE_NOT_READY) {
-    net::log_line("peer", "the partner ended the pairing, but forgetting it failed: " + st.error().message);
+    net::log_line("peer",
+                  "the partner ended the pairing, but forgetting it failed: " + st.error().message);
     return;
   }
   const auto now = SystemClock::now();
@@ -203,8 +212,9 @@ void Partnership::on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_h
              ". Nothing is shared between your devices anymore; you can pair again anytime with "
              "`pairspace pair invite`.";
   m_connected = false;
-  m_invites.drop(make_error(v1::CODE_REFUSED, "The pairing ended, so the invite was dropped. Make a fresh "
-                                              "one with `pairspace pair invite`."));
+  m_invites.drop(make_error(v1::CODE_REFUSED,
+                            "The pairing ended, so the invite was dropped. Make a fresh "
+                            "one with `pairspace pair invite`."));
   net::log_line("peer", "the partner ended the pairing; its keys and everything shared are gone");
   // Not from inside the link's own frame delivery: the session closes on the next turn.
   asio::post(m_io, [this] {

@@ -22,13 +22,15 @@ inline v1::Response error_response(const Error& error) {
 }
 
 inline v1::Response locked_response() {
-  return error_response(make_error(
-      v1::CODE_NOT_READY, "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`."));
+  return error_response(
+      make_error(v1::CODE_NOT_READY,
+                 "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`."));
 }
 
 inline v1::Response not_paired_response() {
-  return error_response(make_error(v1::CODE_NOT_READY, "Not paired yet. Pair with `pairspace pair invite` on one "
-                                                       "device and `pairspace pair join` on the other."));
+  return error_response(make_error(v1::CODE_NOT_READY,
+                                   "Not paired yet. Pair with `pairspace pair invite` on one "
+                                   "device and `pairspace pair join` on the other."));
 }
 
 }  // namespace pairspace::daemon

@@ -31,7 +31,8 @@ TEST(Addresses, DialAddressNeedsAHostAndAPort) {
   ASSERT_TRUE(good.ok());
   EXPECT_EQ(good->address().to_string(), "127.0.0.1");
   EXPECT_EQ(good->port(), 47474);
-  for (const char* bad : {"0.0.0.0:47474", ":47474", "127.0.0.1:0", "nowhere", "example.org:47474", ""}) {
+  for (const char* bad :
+       {"0.0.0.0:47474", ":47474", "127.0.0.1:0", "nowhere", "example.org:47474", ""}) {
     auto result = parse_dial_address(bad);
     ASSERT_FALSE(result.ok()) << bad;
     EXPECT_EQ(result.error().code, v1::CODE_USAGE) << bad;

@@ -61,7 +61,8 @@ TEST(Daemon, UnreadableRequestGetsUsageErrorThenCloseAndOthersAreServed) {
   auto frame = control::split_frame(bytes);
   ASSERT_TRUE(frame.ok() && frame->has_value());
   v1::Response response;
-  ASSERT_TRUE(response.ParseFromArray((*frame)->payload.data(), static_cast<int>((*frame)->payload.size())));
+  ASSERT_TRUE(response.ParseFromArray((*frame)->payload.data(),
+                                      static_cast<int>((*frame)->payload.size())));
   EXPECT_EQ(response.code(), v1::CODE_USAGE);
   EXPECT_FALSE(response.message().empty());
 
@@ -145,7 +146,8 @@ TEST(Daemon, SecondDaemonOnTheSameHomeIsRefused) {
   auto second = Daemon::create(test_options(home));
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, v1::CODE_REFUSED);
-  EXPECT_NE(second.error().message.find("(pid " + std::to_string(::getpid()) + ")"), std::string::npos);
+  EXPECT_NE(second.error().message.find("(pid " + std::to_string(::getpid()) + ")"),
+            std::string::npos);
   EXPECT_NE(second.error().message.find("pairspace daemon stop"), std::string::npos);
   // The first one is untouched.
   auto status = call(home, status_request());
@@ -246,7 +248,7 @@ TEST(Daemon, ConnectionFromAnotherUserIsClosedImmediately) {
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) ::_exit(11);
     timeval tv{5, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    const char frame[] = {0, 0, 0, 2, 0x0a, 0x00};  // a status request
+    const char frame[] = {0, 0, 0, 2, 0x0a, 0x00};                      // a status request
     if (::send(fd, frame, sizeof frame, MSG_NOSIGNAL) < 0) ::_exit(0);  // already closed: fine
     char buf[16];
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);

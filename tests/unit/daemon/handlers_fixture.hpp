@@ -1,6 +1,8 @@
 #pragma once
 // Runs Handlers on an in-memory store, on the test's own io_context.
+// clang-format off: must come first
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
+// clang-format on
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -21,10 +23,11 @@ class HandlersTest : public ::testing::Test {
   }
   Reply handle(v1::Request request) {
     std::optional<Reply> out;
-    asio::co_spawn(m_io, m_handlers.handle(std::move(request)), [&](std::exception_ptr e, Reply reply) {
-      if (e) std::rethrow_exception(e);
-      out = std::move(reply);
-    });
+    asio::co_spawn(m_io, m_handlers.handle(std::move(request)),
+                   [&](std::exception_ptr e, Reply reply) {
+                     if (e) std::rethrow_exception(e);
+                     out = std::move(reply);
+                   });
     const auto deadline = std::chrono::steady_clock::now() + test_bound;
     while (!out && std::chrono::steady_clock::now() < deadline) {
       m_io.restart();

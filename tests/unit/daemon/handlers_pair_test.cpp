@@ -20,7 +20,9 @@ v1::Request join(std::string peer, std::string code) {
 
 class PairHandlers : public HandlersTest {
  protected:
-  void SetUp() override { use_store(store::Store::open_in_memory("Ana", std::chrono::system_clock::now()).value()); }
+  void SetUp() override {
+    use_store(store::Store::open_in_memory("Ana", std::chrono::system_clock::now()).value());
+  }
 };
 
 TEST_F(PairHandlers, InviteGivesACodeTheAddressAndTheExpiry) {
@@ -71,7 +73,8 @@ TEST_F(PairHandlers, LockedDeviceRefusesToPair) {
   const auto home = make_home(dir, "correct horse");
   use_store(store::Store::open(store::HomePaths::of(home)).value());
   EXPECT_EQ(handle(invite()).response.code(), v1::CODE_NOT_READY);
-  EXPECT_EQ(handle(join("127.0.0.1:47474", "7-amber-lantern-sparrow")).response.code(), v1::CODE_NOT_READY);
+  EXPECT_EQ(handle(join("127.0.0.1:47474", "7-amber-lantern-sparrow")).response.code(),
+            v1::CODE_NOT_READY);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@ namespace {
 
 class PeerHandlers : public HandlersTest {
  protected:
-  void SetUp() override { use_store(store::Store::open_in_memory("Ana", std::chrono::system_clock::now()).value()); }
+  void SetUp() override {
+    use_store(store::Store::open_in_memory("Ana", std::chrono::system_clock::now()).value());
+  }
 };
 
 TEST_F(PeerHandlers, NotPairedIsNotReadyForEveryPeerCommand) {

@@ -78,7 +78,8 @@ TEST_F(HandlersTest, LockedStoreRefusesJournalUntilUnlocked) {
 
   auto refused = handle(add("a thought")).response;
   EXPECT_EQ(refused.code(), v1::CODE_NOT_READY);
-  EXPECT_EQ(refused.message(), "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`.");
+  EXPECT_EQ(refused.message(),
+            "This device is locked. Unlock it with `pairspace unlock --passphrase-stdin`.");
   v1::Request list;
   list.mutable_journal_list();
   EXPECT_EQ(handle(list).response.code(), v1::CODE_NOT_READY);

@@ -99,7 +99,9 @@ inline std::unique_ptr<Daemon> create_or_abort(const DaemonOptions& options) {
   return std::move(daemon.value());
 }
 
-inline RunningDaemon start(const DaemonOptions& options) { return RunningDaemon(create_or_abort(options)); }
+inline RunningDaemon start(const DaemonOptions& options) {
+  return RunningDaemon(create_or_abort(options));
+}
 
 inline Result<v1::Response> call(const fs::path& home, const v1::Request& request) {
   auto client = control::Client::connect(store::HomePaths::of(home).socket, 5s);

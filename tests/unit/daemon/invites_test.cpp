@@ -1,6 +1,8 @@
 #include "daemon/invites.hpp"
 
+// clang-format off: must come first
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
+// clang-format on
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 

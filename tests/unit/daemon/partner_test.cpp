@@ -47,7 +47,8 @@ v1::Response must_call(const fs::path& home, const v1::Request& request) {
 }
 
 // Polls `home`'s status until `done` holds (bounded).
-bool status_becomes(const fs::path& home, const std::function<bool(const v1::DaemonStatus&)>& done) {
+bool status_becomes(const fs::path& home,
+                    const std::function<bool(const v1::DaemonStatus&)>& done) {
   const auto deadline = std::chrono::steady_clock::now() + test_bound;
   while (std::chrono::steady_clock::now() < deadline) {
     auto response = call(home, status_request());
@@ -105,7 +106,8 @@ class Partnership : public ::testing::Test {
 
 TEST_F(Partnership, InviteAndJoinPairBothDevicesWithTheSameSafetyNumber) {
   const std::string code = invite();
-  auto waiting = std::async(std::launch::async, [&] { return must_call(m_ana_home, wait_request()); });
+  auto waiting =
+      std::async(std::launch::async, [&] { return must_call(m_ana_home, wait_request()); });
   auto joined = join(code);
   ASSERT_EQ(joined.code(), v1::CODE_OK) << joined.message();
   EXPECT_EQ(joined.peer_info().name(), "Ana");
@@ -138,7 +140,8 @@ TEST_F(Partnership, InviteAndJoinPairBothDevicesWithTheSameSafetyNumber) {
 
 TEST_F(Partnership, WrongCodeBurnsTheInviteAndStoresNothing) {
   const std::string code = invite();
-  auto waiting = std::async(std::launch::async, [&] { return must_call(m_ana_home, wait_request()); });
+  auto waiting =
+      std::async(std::launch::async, [&] { return must_call(m_ana_home, wait_request()); });
   auto wrong = join(other_code(code));
   EXPECT_EQ(wrong.code(), v1::CODE_REFUSED) << wrong.message();
   ASSERT_EQ(waiting.wait_for(test_bound), std::future_status::ready);
@@ -172,7 +175,8 @@ TEST_F(Partnership, PairedDevicesRefuseAnotherInviteOrJoin) {
   EXPECT_NE(again.message().find("pairspace peer forget"), std::string::npos);
   auto rejoin = join("7-amber-lantern-sparrow");
   EXPECT_EQ(rejoin.code(), v1::CODE_REFUSED);
-  EXPECT_NE(rejoin.message().find("already paired with Ana"), std::string::npos) << rejoin.message();
+  EXPECT_NE(rejoin.message().find("already paired with Ana"), std::string::npos)
+      << rejoin.message();
 }
 
 TEST_F(Partnership, ForgetWhileConnectedUnpairsBothSides) {
@@ -187,7 +191,8 @@ TEST_F(Partnership, ForgetWhileConnectedUnpairsBothSides) {
   EXPECT_TRUE(status_becomes(m_ana_home, [](const v1::DaemonStatus& s) { return !s.paired(); }));
   auto status = must_call(m_ana_home, status_request());
   EXPECT_FALSE(status.daemon_status().partner_connected());
-  EXPECT_NE(status.daemon_status().notice().find("Your partner ended the pairing at "), std::string::npos);
+  EXPECT_NE(status.daemon_status().notice().find("Your partner ended the pairing at "),
+            std::string::npos);
   EXPECT_EQ(must_call(m_ana_home, show_request()).code(), v1::CODE_NOT_READY);
   EXPECT_TRUE(must_call(m_ben_home, status_request()).daemon_status().notice().empty());
 
@@ -199,12 +204,26 @@ TEST_F(Partnership, ForgetWhileConnectedUnpairsBothSides) {
 TEST_F(Partnership, ForgetWhileThePartnerIsDownSaysItWasNotTold) {
   pair();
   m_ana.reset();  // stops Ana's daemon
-  ASSERT_TRUE(status_becomes(m_ben_home, [](const v1::DaemonStatus& s) { return !s.partner_connected(); }));
+  ASSERT_TRUE(
+      status_becomes(m_ben_home, [](const v1::DaemonStatus& s) { return !s.partner_connected(); }));
   auto forgot = must_call(m_ben_home, forget_request());
   ASSERT_EQ(forgot.code(), v1::CODE_OK) << forgot.message();
   EXPECT_FALSE(forgot.peer_forget().partner_told());
   EXPECT_EQ(must_call(m_ben_home, show_request()).code(), v1::CODE_NOT_READY);
   EXPECT_EQ(must_call(m_ben_home, forget_request()).code(), v1::CODE_NOT_READY);
+}
+
+TEST_F(Partnership, StoppingWhileSomeoneWaitsForTheInviteEndsTheWait) {
+  (void)invite();
+  auto waiting = std::async(std::launch::async, [&] { return call(m_ana_home, wait_request()); });
+  std::this_thread::sleep_for(
+      200ms);  // the wait is in the daemon by now (if not, it finds no daemon)
+  (*m_ana)->request_stop();
+  EXPECT_EQ(m_ana->wait_exit(), 0);
+  ASSERT_EQ(waiting.wait_for(test_bound), std::future_status::ready);
+  auto waited = waiting.get();
+  EXPECT_TRUE(!waited.ok() || waited->code() != v1::CODE_OK);
+  m_ana.reset();
 }
 
 TEST_F(Partnership, PairingSurvivesARestartAndTheSessionComesBack) {
