@@ -39,6 +39,13 @@ TEST_F(Forget, ForgettingUnpairsBothAndTheOldPairingIsNotLetInAgain) {
   EXPECT_EQ(unsure.exit_code, 1) << unsure.describe();
   EXPECT_TRUE(contains(unsure.err, "Add --yes to confirm")) << unsure.describe();
   EXPECT_TRUE(connected(alex)) << "nothing changed";
+  auto declined = cli_on_terminal(alex, {"peer", "forget"}, "n\n");
+  EXPECT_EQ(declined.exit_code, 0) << declined.describe();
+  EXPECT_TRUE(contains(declined.err, "Stop sharing with Sam? This removes their keys and everything you share "
+                                     "from this device. [y/N]"))
+      << declined.describe();
+  EXPECT_TRUE(contains(declined.out, "still paired with Sam")) << declined.describe();
+  EXPECT_TRUE(connected(alex)) << "nothing changed";
 
   auto forgot = cli_at(alex, {"peer", "forget", "--yes"});
   ASSERT_EQ(forgot.exit_code, 0) << forgot.describe();
@@ -76,7 +83,7 @@ TEST_F(Forget, ForgettingUnpairsBothAndTheOldPairingIsNotLetInAgain) {
   EXPECT_FALSE(alex_status.value("partner_connected", true));
 
   // Forgetting on the snapshot now: Alex cannot be told.
-  auto alone = cli_at(snapshot, {"peer", "forget", "--yes"});
+  auto alone = cli_on_terminal(snapshot, {"peer", "forget"}, "yes\n");
   ASSERT_EQ(alone.exit_code, 0) << alone.describe();
   EXPECT_TRUE(contains(alone.out, "Their device wasn't reachable, so it will simply stop hearing from this one."))
       << alone.out;

@@ -284,6 +284,57 @@ std::unique_ptr<Background> PairspaceTest::cli_background(const fs::path& at, co
                                       root / ("bg" + std::to_string(n) + ".err"));
 }
 
+RunResult PairspaceTest::cli_on_terminal(const fs::path& at, const std::vector<std::string>& args,
+                                         const std::string& typed) {
+  RunResult result;
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0 || ::ptsname(master) == nullptr) {
+    if (master >= 0) ::close(master);
+    result.err = "harness: no pseudo-terminal";
+    return result;
+  }
+  const std::string terminal = ::ptsname(master);
+  std::vector<std::string> argv_strings = {binary("pairspace").string(), "--home", at.string()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  auto env_strings = child_environment({});
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int n = ++m_background_count;
+  const fs::path out_file = root / ("tty" + std::to_string(n) + ".out");
+  const fs::path err_file = root / ("tty" + std::to_string(n) + ".err");
+  const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setsid();
+    const int slave = ::open(terminal.c_str(), O_RDWR);
+    ::dup2(slave, STDIN_FILENO);
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(126);
+  }
+  ::close(out_fd);
+  ::close(err_fd);
+  if (!typed.empty()) (void)!::write(master, typed.data(), typed.size());
+  auto status = wait_for_exit(pid, default_command_timeout);
+  if (!status) {
+    result.timed_out = true;
+    ::kill(pid, SIGKILL);
+    status = wait_for_exit(pid, 5s);
+  }
+  ::close(master);
+  if (status && WIFEXITED(*status) && !result.timed_out) result.exit_code = WEXITSTATUS(*status);
+  if (status && WIFSIGNALED(*status)) result.signal = WTERMSIG(*status);
+  result.out = read_file(out_file);
+  result.err = read_file(err_file);
+  return result;
+}
+
 Background::Background(const std::vector<std::string>& argv_in, const fs::path& out_file, const fs::path& err_file)
     : m_out(out_file), m_err(err_file) {
   std::vector<std::string> args = argv_in;

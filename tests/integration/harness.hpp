@@ -98,6 +98,9 @@ class PairspaceTest : public ::testing::Test {
   void stop_daemon_at(const fs::path& at);
   // The daemon's real listen address (HOST:PORT) from `daemon status --json`; "" if unknown.
   std::string listen_address_of(const fs::path& at);
+  // Runs `pairspace --home AT args...` with stdin on a pseudo-terminal where `typed` was
+  // typed (e.g. "y\n"); stdout and stderr are captured as usual.
+  RunResult cli_on_terminal(const fs::path& at, const std::vector<std::string>& args, const std::string& typed);
   // Runs `pairspace --home AT args...` in the background (output files under root).
   std::unique_ptr<Background> cli_background(const fs::path& at, const std::vector<std::string>& args);
 
