@@ -29,6 +29,7 @@ using asio::use_awaitable;
 namespace {
 constexpr auto accept_error_pause = std::chrono::milliseconds(100);
 constexpr mode_t socket_mode = 0600;
+constexpr auto stream_poll = std::chrono::milliseconds(500);  // a watching connection checks it is open
 
 // One connection. The coroutine owns it; the deadline timer only holds a weak reference.
 struct Session : std::enable_shared_from_this<Session> {
@@ -65,6 +66,23 @@ struct ControlServer::State {
   net::RateLimit refused_log{std::chrono::seconds(10), 3};
   net::RateLimit bad_request_log{std::chrono::seconds(10), 3};
 };
+
+void ReplyStream::push(v1::Response response) {
+  m_queue.push_back(std::move(response));
+  m_wake.cancel();
+}
+
+asio::awaitable<std::optional<v1::Response>> ReplyStream::next(std::chrono::milliseconds max_wait) {
+  if (m_queue.empty()) {
+    boost::system::error_code ec;
+    m_wake.expires_after(max_wait);
+    co_await m_wake.async_wait(redirect_error(use_awaitable, ec));
+  }
+  if (m_queue.empty()) co_return std::nullopt;
+  v1::Response out = std::move(m_queue.front());
+  m_queue.pop_front();
+  co_return out;
+}
 
 Status check_socket_path(const std::filesystem::path& socket_path) {
   constexpr std::size_t limit = sizeof(sockaddr_un::sun_path) - 1;
@@ -170,6 +188,15 @@ asio::awaitable<void> serve(std::shared_ptr<ControlServer::State> state, std::sh
     const bool written = co_await write_response(*session, reply.response, limits.io);
     if (reply.shutdown_after && state->on_shutdown) state->on_shutdown();
     if (!written) break;
+    if (reply.stream) {
+      // No idle deadline while streaming: the connection lives until either side closes.
+      while (session->socket.is_open() && !state->closed) {
+        auto next = co_await reply.stream->next(stream_poll);
+        if (!next) continue;
+        if (!co_await write_response(*session, *next, limits.io)) break;
+      }
+      break;
+    }
   }
   session->close();
 }

@@ -5,7 +5,11 @@
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
+#include <optional>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -15,9 +19,24 @@
 
 namespace pairspace::daemon {
 
+// More responses after the first on the same connection (watch). Whoever produces them
+// keeps a weak_ptr and pushes; the connection writes them in order until it closes.
+class ReplyStream {
+ public:
+  explicit ReplyStream(boost::asio::any_io_executor executor) : m_wake(executor) {}
+  void push(v1::Response response);
+  // The next response, or nullopt after `max_wait` with none (the caller checks its socket).
+  boost::asio::awaitable<std::optional<v1::Response>> next(std::chrono::milliseconds max_wait);
+
+ private:
+  std::deque<v1::Response> m_queue;
+  boost::asio::steady_timer m_wake;
+};
+
 struct Reply {
   v1::Response response;
   bool shutdown_after = false;  // the daemon stops once this reply is written
+  std::shared_ptr<ReplyStream> stream;  // set: the connection then carries its responses
 };
 
 struct ControlTimeouts {

@@ -66,6 +66,42 @@ asio::awaitable<Reply> Handlers::handle(v1::Request request) {
     case v1::Request::kPeerForget:
       reply.response = co_await peer_forget();
       break;
+    case v1::Request::kSpaceNeed:
+      reply.response = space_need(request.space_need());
+      break;
+    case v1::Request::kSpaceEnd:
+      reply.response = space_end(request.space_end());
+      break;
+    case v1::Request::kSpaceAck:
+      reply.response = space_ack(request.space_ack());
+      break;
+    case v1::Request::kCheckIn:
+      reply.response = check_in(request.check_in());
+      break;
+    case v1::Request::kCheckInNext:
+      reply.response = check_in_next(request.check_in_next());
+      break;
+    case v1::Request::kAgreePropose:
+      reply.response = agree_propose(request.agree_propose());
+      break;
+    case v1::Request::kAgreeList:
+      reply.response = agree_list(request.agree_list());
+      break;
+    case v1::Request::kAgreeRespond:
+      reply.response = agree_respond(request.agree_respond());
+      break;
+    case v1::Request::kAgreeRevoke:
+      reply.response = agree_revoke(request.agree_revoke());
+      break;
+    case v1::Request::kCalendar:
+      reply.response = calendar();
+      break;
+    case v1::Request::kHistory:
+      reply.response = history(request.history());
+      break;
+    case v1::Request::kWatch:
+      reply = watch();
+      break;
     case v1::Request::BODY_NOT_SET:
     default:
       reply.response = error_response(
@@ -96,6 +132,7 @@ v1::Response Handlers::status() const {
       *status.mutable_partner() = std::move(**partner);
     }
   }
+  if (status.paired()) shared_status(status);
   status.set_notice(m_partnership.notice());
   status.set_version(std::string(version));
   return response;

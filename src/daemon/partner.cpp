@@ -57,6 +57,7 @@ Partnership::Partnership(asio::io_context& io, DaemonContext& context, net::Link
     : m_io(io),
       m_context(context),
       m_invites(io),
+      m_shared(context, context.events),
       m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {}
 
 Partnership::~Partnership() { close(); }
@@ -103,6 +104,7 @@ Status Partnership::set_address(const std::string& address) {
 Status Partnership::forget() {
   m_link->set_partner(std::nullopt);  // first: the session ends while the partner is still known
   m_connected = false;
+  m_shared.reset();
   auto st = m_context.store->forget_partner();
   if (!st && st.error().code != v1::CODE_NOT_READY) return st;
   m_invites.drop(make_error(v1::CODE_REFUSED,
@@ -143,6 +145,7 @@ Status Partnership::on_paired(const peer::PairResult& result, const std::string&
     return st;
   }
   m_notice.clear();
+  m_shared.reset();  // a new pairing starts a new log
   auto stored = m_context.store->partner();
   if (stored && *stored) partner = std::move(**stored);  // with its device id
   m_invites.succeed(to_peer_info(partner, false));
@@ -170,12 +173,25 @@ Result<std::uint64_t> Partnership::next_session_ts(std::uint64_t now_ms) {
 void Partnership::on_session_up(const std::string& /*remote*/) {
   m_connected = true;
   note_last_seen();
+  m_shared.session_up([this](const v1::Frame& frame) { return m_link->send(frame); });
+  publish("connected", "You are connected with " + m_shared.partner_name() + " again.");
 }
 
 void Partnership::on_session_down() {
+  m_shared.session_down();
   if (!m_connected) return;
   m_connected = false;
   note_last_seen();
+  publish("disconnected", "The connection with " + m_shared.partner_name() +
+                              " paused; anything you share waits and goes out when it is back.");
+}
+
+void Partnership::publish(std::string kind, std::string message) {
+  v1::Event event;
+  event.set_kind(std::move(kind));
+  set_timestamp(*event.mutable_at(), SystemClock::now());
+  event.set_message(std::move(message));
+  m_context.events.publish(event);
 }
 
 void Partnership::note_last_seen() {
@@ -187,6 +203,16 @@ void Partnership::note_last_seen() {
 
 void Partnership::on_frame(const v1::Frame& frame, peer::ByteView handshake_hash) {
   if (frame.body_case() == v1::Frame::kUnpair) on_unpair(frame.unpair(), handshake_hash);
+  if (!sync::SyncSession::handles(frame)) return;
+  if (auto st = m_shared.on_frame(frame); !st) {
+    net::log_limited(m_frame_log, "sync",
+                     "dropped the session: a sync message could not be accepted (nothing of it "
+                     "was applied)");
+    // Not from inside the link's own frame delivery: the session ends on the next turn.
+    asio::post(m_io, [this] {
+      if (!m_closed) m_link->drop_session("a sync message could not be accepted");
+    });
+  }
 }
 
 void Partnership::on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_hash) {
@@ -212,6 +238,9 @@ void Partnership::on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_h
              ". Nothing is shared between your devices anymore; you can pair again anytime with "
              "`pairspace pair invite`.";
   m_connected = false;
+  m_shared.reset();
+  publish("unpaired", "Your partner ended the pairing. Nothing is shared between your devices "
+                      "anymore; you can pair again anytime with `pairspace pair invite`.");
   m_invites.drop(make_error(v1::CODE_REFUSED,
                             "The pairing ended, so the invite was dropped. Make a fresh "
                             "one with `pairspace pair invite`."));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "daemon/invites.hpp"
+#include "daemon/shared.hpp"
 #include "net/log.hpp"
 #include "net/partner_link.hpp"
 #include "pairspace.pb.h"
@@ -35,6 +36,8 @@ class Partnership final : public net::LinkDelegate {
 
   net::PartnerLink& link() { return *m_link; }
   Invites& invites() { return m_invites; }
+  SharedSpace& shared() { return m_shared; }
+  boost::asio::io_context& io() { return m_io; }
   const std::optional<store::Identity>& identity() const { return m_identity; }
   bool connected() const { return m_connected; }
   const std::string& notice() const { return m_notice; }
@@ -64,10 +67,12 @@ class Partnership final : public net::LinkDelegate {
  private:
   void on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_hash);
   void note_last_seen();
+  void publish(std::string kind, std::string message);
 
   boost::asio::io_context& m_io;
   DaemonContext& m_context;
   Invites m_invites;
+  SharedSpace m_shared;
   std::optional<store::Identity> m_identity;  // while unlocked; local_device() views into it
   std::uint16_t m_listen_port = 0;
   bool m_connected = false;

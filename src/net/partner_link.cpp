@@ -69,6 +69,12 @@ asio::awaitable<Status> PartnerLink::send_and_flush(v1::Frame frame, std::chrono
   return flush_frame(m_state, std::move(frame), timeout);
 }
 
+void PartnerLink::drop_session(std::string_view why) {
+  if (m_state->closed || !m_state->session) return;
+  std::shared_ptr<LinkSession> session = m_state->session;
+  end_session(*m_state, session, why);
+}
+
 bool PartnerLink::connected() const { return !m_state->closed && m_state->session != nullptr; }
 
 void PartnerLink::close() {

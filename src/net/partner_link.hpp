@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "pairspace.pb.h"
 #include "peer/frame_codec.hpp"  // peer::Bytes, peer::ByteView
@@ -96,6 +97,9 @@ class PartnerLink {
   boost::asio::awaitable<Status> send_and_flush(v1::Frame frame, std::chrono::milliseconds timeout);
 
   bool connected() const;
+  // Ends the live session (if any) as if it had failed: on_session_down, then a redial
+  // after the initial backoff. For a delegate that found a frame it cannot accept.
+  void drop_session(std::string_view why);
   // Stop dialling and close every connection; idempotent.
   void close();
 

@@ -171,6 +171,7 @@ Status Store::forget_partner() {
     // shared with the partner (later: the op log, statuses, agreements, sync cursors)
     // MUST be emptied here, in this transaction, and scanned for by the forget test.
     if (auto st = db.exec("DELETE FROM ops"); !st) return st.error();
+    if (auto st = db.exec("DELETE FROM delivery"); !st) return st.error();
     if (auto st = db.exec("DELETE FROM session_replay"); !st) return st.error();
     if (auto st = db.exec("DELETE FROM partner"); !st) return st.error();
     forgotten = db.changes();

@@ -63,6 +63,10 @@ Status create_v1(sql::Database& db) {
       sealed  BLOB    NOT NULL,
       PRIMARY KEY (author, seq)
     ) WITHOUT ROWID;
+    CREATE TABLE delivery (
+      up_to_seq INTEGER PRIMARY KEY CHECK (up_to_seq >= 1),
+      at_ms     INTEGER NOT NULL
+    );
   )sql");
 }
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crypto/secure.hpp"
@@ -164,6 +165,14 @@ class Store {
   Result<std::vector<StoredOp>> load_ops() const;
   // Highest stored seq of each author (0 = none).
   Result<OpHeads> op_heads() const;
+
+  // ---- delivery of this device's ops (src/store/delivery.cpp)
+  // The partner's daemon confirmed it holds this device's ops up to `up_to_seq` at `at`.
+  // Only a higher seq than any recorded adds a row. Cleared by forget_partner.
+  Status record_delivered(std::uint64_t up_to_seq, TimePoint at);
+  // Every (up_to_seq, at) recorded, by seq: op n was delivered at the first row with
+  // up_to_seq >= n.
+  Result<std::vector<std::pair<std::uint64_t, TimePoint>>> deliveries() const;
 
   class Impl;
 
