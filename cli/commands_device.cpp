@@ -12,6 +12,7 @@
 #include "input.hpp"
 #include "output.hpp"
 #include "partner_text.hpp"
+#include "shared_output.hpp"
 #include "store/store.hpp"
 
 namespace pairspace::cli {
@@ -135,6 +136,7 @@ int status(const Globals& globals) {
     std::cout << "Partner: " << (daemon.partner_connected() ? "connected now" : "not connected right now") << '\n';
   }
   if (!daemon.notice().empty()) std::cout << "Note: " << daemon.notice() << '\n';
+  if (daemon.paired()) std::cout << my_space_lines(daemon) << partner_space_lines(daemon) << next_check_in_lines(daemon);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "output.hpp"
+#include "shared_commands.hpp"
 
 #ifndef PAIRSPACE_VERSION
 #define PAIRSPACE_VERSION "unknown"
@@ -64,7 +65,9 @@ int run(int argc, char** argv) {
   pairspace::cli::add_journal_commands(app, globals, commands);
   pairspace::cli::add_pair_commands(app, globals, commands);
   pairspace::cli::add_peer_commands(app, globals, commands);
-  pairspace::cli::add_later_commands(app, globals, commands);
+  pairspace::cli::add_space_commands(app, globals, commands);
+  pairspace::cli::add_agree_commands(app, globals, commands);
+  pairspace::cli::add_watch_command(app, globals, commands);
 
   try {
     app.parse(argc, argv);
