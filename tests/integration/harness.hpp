@@ -40,6 +40,8 @@ struct RunResult {
 };
 
 fs::path binary(const std::string& name);  // PAIRSPACE_BIN_DIR/name
+// This process's environment without PAIRSPACE_HOME (tests always say --home), plus `extra`.
+std::vector<std::string> child_environment(const std::vector<std::string>& extra);
 RunResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 std::string read_file(const fs::path& path);  // "" when absent
