@@ -76,6 +76,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
   daemon->m_listener = std::move(listener.value());
   daemon->m_context.listen_address = net::format_endpoint(daemon->m_listener->local_endpoint());
   daemon->m_context.invite_min_life = daemon->m_options.invite_min_life;
+  daemon->m_context.events.set_hook(read_hook_config(paths.home.string()));
   if (auto st = daemon->m_partnership.load(daemon->m_listener->local_endpoint().port()); !st)
     return st.error();
 

@@ -58,7 +58,10 @@ Partnership::Partnership(asio::io_context& io, DaemonContext& context, net::Link
       m_context(context),
       m_invites(io),
       m_shared(context, context.events),
-      m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {}
+      m_reminders(io, m_shared, context.events),
+      m_link(std::make_unique<net::PartnerLink>(io, *this, timings)) {
+  m_shared.set_on_change([this] { m_reminders.recompute(); });
+}
 
 Partnership::~Partnership() { close(); }
 
@@ -73,6 +76,7 @@ Status Partnership::load(std::uint16_t listen_port) {
   if (*partner) {
     m_link->set_partner(pinned(**partner));
     net::log_line("peer", "paired; the link will keep a session with the partner's device");
+    if (m_shared.open()) m_reminders.recompute();
   }
   return ok_status();
 }
@@ -80,6 +84,7 @@ Status Partnership::load(std::uint16_t listen_port) {
 void Partnership::close() {
   if (m_closed) return;
   m_closed = true;
+  m_reminders.close();
   m_link->close();
   m_invites.drop(
       make_error(v1::CODE_UNREACHABLE, "The daemon stopped before the invite was used."));

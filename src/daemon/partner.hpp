@@ -9,6 +9,7 @@
 #include <string>
 
 #include "daemon/invites.hpp"
+#include "daemon/reminders.hpp"
 #include "daemon/shared.hpp"
 #include "net/log.hpp"
 #include "net/partner_link.hpp"
@@ -73,6 +74,7 @@ class Partnership final : public net::LinkDelegate {
   DaemonContext& m_context;
   Invites m_invites;
   SharedSpace m_shared;
+  Reminders m_reminders;
   std::optional<store::Identity> m_identity;  // while unlocked; local_device() views into it
   std::uint16_t m_listen_port = 0;
   bool m_connected = false;

@@ -268,18 +268,51 @@ std::optional<v1::Response> read_response(int fd) {
   return response;
 }
 
-TEST_F(SharedSpace, WatchHearsThePartnersSpaceRequest) {
-  pair();
-  const int fd = raw_connect(store::HomePaths::of(m_ben_home).socket);
+// A watching connection on `home`, past its first (empty) response; -1 on failure.
+int start_watch(const fs::path& home) {
+  const int fd = raw_connect(store::HomePaths::of(home).socket);
   v1::Request watch;
   watch.mutable_watch();
   auto frame = control::encode_frame(watch);
-  ASSERT_TRUE(frame.ok());
-  ASSERT_EQ(::send(fd, frame->data(), frame->size(), 0), static_cast<ssize_t>(frame->size()));
+  EXPECT_TRUE(frame.ok());
+  EXPECT_EQ(::send(fd, frame->data(), frame->size(), 0), static_cast<ssize_t>(frame->size()));
   auto subscribed = read_response(fd);
-  ASSERT_TRUE(subscribed.has_value());
+  EXPECT_TRUE(subscribed.has_value());
+  if (!subscribed) return -1;
   EXPECT_EQ(subscribed->code(), v1::CODE_OK);
   EXPECT_FALSE(subscribed->has_event());
+  return fd;
+}
+
+// The next event of `kind` on a watching connection (at most 20 events, each read bounded).
+std::optional<v1::Event> next_event(int fd, const std::string& kind) {
+  for (int i = 0; i < 20; ++i) {
+    auto next = read_response(fd);
+    if (!next) return std::nullopt;
+    if (next->event().kind() == kind) return next->event();
+  }
+  return std::nullopt;
+}
+
+TEST_F(SharedSpace, WatchHearsWhenThePartnersSpaceEnds) {
+  pair();
+  const int fd = start_watch(m_ben_home);
+  ASSERT_GE(fd, 0);
+  v1::Request request = need_request("", 0min);
+  set_timestamp(*request.mutable_space_need()->mutable_until(),
+                std::chrono::system_clock::now() + 1500ms);
+  ASSERT_EQ(must_call(m_ana_home, request).code(), v1::CODE_OK);
+  auto ended = next_event(fd, "space_ended");
+  ::close(fd);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_NE(ended->message().find("Ana"), std::string::npos);
+  EXPECT_TRUE(status_of(m_ben_home).partner_space().ended());
+}
+
+TEST_F(SharedSpace, WatchHearsThePartnersSpaceRequest) {
+  pair();
+  const int fd = start_watch(m_ben_home);
+  ASSERT_GE(fd, 0);
   // Longer than the control idle deadline (5 s here would be slow; the watch has none).
   ASSERT_EQ(must_call(m_ana_home, need_request("recharging", 60min)).code(), v1::CODE_OK);
   std::optional<v1::Event> seen;
