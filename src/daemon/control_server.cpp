@@ -192,7 +192,11 @@ asio::awaitable<void> serve(std::shared_ptr<ControlServer::State> state, std::sh
       // No idle deadline while streaming: the connection lives until either side closes.
       while (session->socket.is_open() && !state->closed) {
         auto next = co_await reply.stream->next(stream_poll);
-        if (!next) continue;
+        if (!next) {
+          char byte = 0;  // the client hung up: end the watch instead of waiting for an event
+          if (::recv(session->socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) break;
+          continue;
+        }
         if (!co_await write_response(*session, *next, limits.io)) break;
       }
       break;

@@ -1,7 +1,9 @@
 // Two in-process daemons share state: space signals, delivery, catch-up, agreements, watch.
 #include "daemon/shared.hpp"
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "control/framing.hpp"
 #include "harness.hpp"
@@ -292,6 +294,28 @@ std::optional<v1::Event> next_event(int fd, const std::string& kind) {
     if (next->event().kind() == kind) return next->event();
   }
   return std::nullopt;
+}
+
+TEST_F(SharedSpace, HookGetsTheEventAsJsonOnStdin) {
+  pair();
+  m_ben.reset();
+  const fs::path out = m_ben_dir.path / "hook.out";
+  {
+    std::ofstream config(m_ben_home / "config");
+    config << "# comment\nhook = cat >> '" << out.string() << "'\n";
+  }
+  start_ben();
+  ASSERT_TRUE(status_becomes(m_ben_home, connected));
+  ASSERT_EQ(must_call(m_ana_home, need_request("", 60min)).code(), v1::CODE_OK);
+  const auto deadline = std::chrono::steady_clock::now() + test_bound;
+  std::string seen;
+  while (std::chrono::steady_clock::now() < deadline && seen.find("partner_status") == std::string::npos) {
+    std::this_thread::sleep_for(50ms);
+    std::ifstream in(out);
+    seen.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_NE(seen.find("\"kind\":\"partner_status\""), std::string::npos) << seen;
+  EXPECT_NE(seen.find("SPACE_STATE_NEED_SPACE"), std::string::npos) << seen;
 }
 
 TEST_F(SharedSpace, WatchHearsWhenThePartnersSpaceEnds) {
