@@ -39,17 +39,15 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-void reap_children() {
-  int status = 0;
-  while (::waitpid(-1, &status, WNOHANG) > 0) {
-  }
-}
-
-// Runs argv with `input` on stdin, detached: a grandchild does the work so nothing is left
-// to reap but the short-lived child, which is waited for at once.
+// Runs argv with `input` on stdin, detached: a grandchild does the work (init reaps it) so
+// nothing is left but the short-lived child, which is waited for at once. Everything the
+// children need is prepared before fork: only async-signal-safe calls after it.
 void spawn(const std::vector<std::string>& argv, const std::string& input) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));  // NOLINT
+  args.push_back(nullptr);
   int fds[2];
-  if (::pipe(fds) != 0) return;
+  if (::pipe2(fds, O_CLOEXEC) != 0) return;
   const pid_t child = ::fork();
   if (child < 0) {
     ::close(fds[0]);
@@ -58,30 +56,25 @@ void spawn(const std::vector<std::string>& argv, const std::string& input) {
   }
   if (child == 0) {
     if (::fork() != 0) ::_exit(0);
-    ::close(fds[1]);
-    ::dup2(fds[0], 0);
-    ::close(fds[0]);
+    ::dup2(fds[0], 0);  // dup2 clears O_CLOEXEC on the copy
     const int null_fd = ::open("/dev/null", O_WRONLY);
     if (null_fd >= 0) {
       ::dup2(null_fd, 1);
       ::dup2(null_fd, 2);
     }
+    ::signal(SIGPIPE, SIG_DFL);
     ::alarm(hook_time_limit_s);  // default SIGALRM action ends it
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));  // NOLINT
-    args.push_back(nullptr);
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
   ::close(fds[0]);
-  ::signal(SIGPIPE, SIG_IGN);
   ::fcntl(fds[1], F_SETFL, O_NONBLOCK);
+  // pairspaced ignores SIGPIPE (main.cpp): a hook that exits without reading is fine.
   const auto written = ::write(fds[1], input.data(), input.size());
   (void)written;  // a hook that does not read its stdin is fine
   ::close(fds[1]);
   int status = 0;
   ::waitpid(child, &status, 0);
-  reap_children();
 }
 
 }  // namespace
