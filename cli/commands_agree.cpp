@@ -32,8 +32,14 @@ std::string delivery_line(const ChangeContext& c) {
 
 // The summary the daemon wrote, then whether the partner's device has it.
 std::string summary_prose(const ChangeContext& c, const std::string& fallback) {
-  std::string out = c.result.summary().empty() ? fallback : c.result.summary();
-  return out + "\n" + delivery_line(c) + "\n";
+  const std::string& summary = c.result.summary();
+  std::string out = summary.empty() ? fallback : summary;
+  const bool delivered = c.result.delivery() == v1::DELIVERY_DELIVERED || c.result.delivery() == v1::DELIVERY_ACKNOWLEDGED;
+  // The daemon's summary may already say where the change is; never repeat it.
+  const bool says_where = summary.find("on its way") != std::string::npos ||
+                          summary.find("not reachable") != std::string::npos;
+  if (delivered || !says_where) out += " " + delivery_line(c);
+  return out + "\n";
 }
 
 int propose(const Globals& globals, const AgreeFlags& f, bool amend) {
