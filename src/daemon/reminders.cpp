@@ -57,7 +57,7 @@ void Reminders::recompute() {
       case sync::CheckinState::due:
         if (m_done.insert("due:" + key).second) {
           publish("check_in_due", "It is time for your check-in with " + name +
-                                      ". Share how you are with `pairspace check-in`.");
+                                      ". Share how you are with `pairspace checkin`.");
         }
         wake = std::min(wake, at + sync::checkin_window);
         break;
@@ -65,7 +65,7 @@ void Reminders::recompute() {
         if (at >= m_since && m_done.insert("missed:" + key).second) {
           publish("check_in_missed", "The check-in with " + name + " at " + text::clock(at) +
                                          " slipped by. That happens; you can still check in "
-                                         "anytime with `pairspace check-in`.");
+                                         "anytime with `pairspace checkin`.");
         }
         break;
       case sync::CheckinState::done:
@@ -84,7 +84,7 @@ void Reminders::recompute() {
                                  ") has come to an end. They may reach out when they are ready.");
       if (end_of_space_check_in_due(state, *theirs)) {
         publish("check_in_due", "As you both agreed, it is time to check in with " + name +
-                                    " now that their space has ended: `pairspace check-in`.");
+                                    " now that their space has ended: `pairspace checkin`.");
       }
     }
   }
