@@ -114,6 +114,7 @@ Status Store::set_partner(const Partner& p) {
   // against a store edited by hand.
   if (auto st = db.exec("DELETE FROM session_replay"); !st) return st.error();
   if (auto st = db.exec("DELETE FROM ops"); !st) return st.error();
+  if (auto st = db.exec("DELETE FROM delivery"); !st) return st.error();
   auto insert =
       db.prepare("INSERT INTO partner (id, pairing_id, sealed, contact) VALUES (1, ?, ?, ?)");
   if (!insert) return insert.error();
