@@ -179,7 +179,7 @@ void Partnership::on_session_up(const std::string& /*remote*/) {
   m_connected = true;
   note_last_seen();
   m_shared.session_up([this](const v1::Frame& frame) { return m_link->send(frame); });
-  publish("connected", "You are connected with " + m_shared.partner_name() + " again.");
+  publish("connected", "You and " + m_shared.partner_name() + " are connected.");
 }
 
 void Partnership::on_session_down() {
