@@ -1,5 +1,5 @@
 // Issue "Foundation", test 7: every command of CLI.md exists, answers --help, and says
-// kindly when it is not available yet; usage errors and a second init are refused.
+// kindly how to start the daemon when the shared-state commands find none; usage errors and a second init are refused.
 #include <map>
 
 #include "harness.hpp"
@@ -99,7 +99,7 @@ TEST_F(CliContract, FlagsFromTheContractAreAccepted) {
   EXPECT_TRUE(contains(agree_list.out, "--all")) << agree_list.describe();
 }
 
-TEST_F(CliContract, LaterCommandsSayTheyAreNotAvailableYet) {
+TEST_F(CliContract, SharedStateCommandsWithoutADaemonSayHowToStartIt) {
   init_home();
   const std::vector<Args> later = {
       {"space", "need", "--for", "2h", "--kind", "quiet", "--note", "tired"},
@@ -122,12 +122,12 @@ TEST_F(CliContract, LaterCommandsSayTheyAreNotAvailableYet) {
   };
   for (const auto& args : later) {
     auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 1) << r.describe();
-    EXPECT_TRUE(contains(r.err, "not available yet")) << r.describe();
+    EXPECT_EQ(r.exit_code, 2) << r.describe();
+    EXPECT_TRUE(contains(r.err, "pairspace daemon start")) << r.describe();
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one sentence\n" << r.describe();
   }
   auto json = cli({"watch", "--json"});
-  EXPECT_EQ(json.exit_code, 1) << json.describe();
+  EXPECT_EQ(json.exit_code, 2) << json.describe();
   EXPECT_TRUE(contains(json.out, "\"code\"")) << json.describe();
   EXPECT_FALSE(fs::exists("/tmp/never-written.ics"));
 }
