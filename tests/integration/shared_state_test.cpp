@@ -90,6 +90,12 @@ TEST_F(SharedState, SpaceRequestReachesThePartnerAndTheAcknowledgementComesBack)
   EXPECT_TRUE(contains(mine.out, sam_name + " acknowledged it")) << mine.out;
   EXPECT_TRUE(contains(mine.out, "got it, take your time")) << mine.out;
   EXPECT_TRUE(contains(cli_at(sam, {"status"}).out, "You acknowledged it"));
+
+  RunOptions interrupted;  // `watch` in prose until SIGINT, which ends it with status 0
+  interrupted.prefix = {"timeout", "--preserve-status", "-s", "INT", "2"};
+  auto prose_watch = cli_at(alex, {"watch"}, interrupted);
+  EXPECT_EQ(prose_watch.exit_code, 0) << prose_watch.describe();
+  EXPECT_TRUE(contains(prose_watch.out, "Watching")) << prose_watch.describe();
   stop_daemon_at(alex);
   stop_daemon_at(sam);
 }
