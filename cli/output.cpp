@@ -86,38 +86,4 @@ google::protobuf::Timestamp to_timestamp(std::chrono::system_clock::time_point t
   return ts;
 }
 
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t cp = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0U) == 0xC0U) {
-      extra = 1;
-      cp = lead & 0x1FU;
-    } else if ((lead & 0xF0U) == 0xE0U) {
-      extra = 2;
-      cp = lead & 0x0FU;
-    } else if ((lead & 0xF8U) == 0xF0U) {
-      extra = 3;
-      cp = lead & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;  // truncated sequence
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cont = static_cast<unsigned char>(text[i + k]);
-      if ((cont & 0xC0U) != 0x80U) return false;
-      cp = (cp << 6U) | (cont & 0x3FU);
-    }
-    const std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < smallest[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 }  // namespace pairspace::cli

@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "util/result.hpp"
+#include "util/utf8.hpp"
 
 namespace pairspace::cli {
 
@@ -36,6 +37,6 @@ std::chrono::system_clock::time_point from_timestamp(const google::protobuf::Tim
 google::protobuf::Timestamp to_timestamp(std::chrono::system_clock::time_point t);
 
 // Checks text before it goes into a protobuf string field.
-bool valid_utf8(std::string_view text);
+using util::valid_utf8;
 
 }  // namespace pairspace::cli

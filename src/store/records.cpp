@@ -46,40 +46,6 @@ TimePoint from_ms(std::int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0u) == 0xC0u) {
-      len = 2;
-      cp = c & 0x1Fu;
-    } else if ((c & 0xF0u) == 0xE0u) {
-      len = 3;
-      cp = c & 0x0Fu;
-    } else if ((c & 0xF8u) == 0xF0u) {
-      len = 4;
-      cp = c & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + len > text.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0u) != 0x80u) return false;
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    const std::uint32_t min_cp = len == 2 ? 0x80u : len == 3 ? 0x800u : 0x10000u;
-    if (cp < min_cp || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu)) return false;
-    i += len;
-  }
-  return true;
-}
-
 std::string default_device_name() {
   std::array<char, host_name_bytes + 1> buffer{};
   if (::gethostname(buffer.data(), host_name_bytes) != 0 || buffer[0] == '\0') {

@@ -12,6 +12,7 @@
 #include "crypto/secure.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
+#include "util/utf8.hpp"
 
 namespace pairspace::store::detail {
 
@@ -74,7 +75,7 @@ Result<crypto::SecureBytes> read_key_file(const HomePaths& paths,
 
 std::int64_t to_ms(TimePoint t);
 TimePoint from_ms(std::int64_t ms);
-bool valid_utf8(std::string_view text);
+using util::valid_utf8;
 std::string default_device_name();
 
 Result<std::vector<std::uint8_t>> seal_identity(const crypto::SecureBytes& data_key,
