@@ -4,6 +4,7 @@
 #include "daemon/handlers.hpp"
 #include "daemon/partner.hpp"
 #include "daemon/responses.hpp"
+#include "daemon/shared.hpp"
 #include "daemon/shared_text.hpp"
 #include "sync/agreements.hpp"
 #include "sync/calendar.hpp"
@@ -104,14 +105,7 @@ v1::Response Handlers::agree_list(const v1::AgreeListRequest& request) const {
     const bool open = a.state() == v1::AGREEMENT_STATE_ACTIVE || a.state() == v1::AGREEMENT_STATE_PROPOSED;
     if (!open && !request.all()) continue;
     auto& view = *out.add_agreements();
-    view.set_id(a.id());
-    view.set_kind(a.kind());
-    view.set_text(a.text());
-    view.set_tz(a.tz());
-    view.set_floating(a.floating());
-    view.set_note(a.note());
-    view.set_state(a.state());
-    view.set_proposed_by_me(a.proposer() == self);
+    fill_agreement_view(a, a.proposer() == self, view);
     set_timestamp(*view.mutable_proposed_at(), from_ms(a.proposed_at_ms()));
     if (a.accepted_at_ms() != 0) set_timestamp(*view.mutable_accepted_at(), from_ms(a.accepted_at_ms()));
     if (!a.amends().empty()) view.set_amends(sync::short_id(sync::key_of(a.amends())));

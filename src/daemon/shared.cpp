@@ -36,6 +36,17 @@ const v1::StatusEntry* status_of(const v1::SharedState& state, const sync::Publi
   return nullptr;
 }
 
+void fill_agreement_view(const v1::AgreementEntry& entry, bool proposed_by_me, v1::AgreementView& view) {
+  view.set_id(entry.id());
+  view.set_kind(entry.kind());
+  view.set_text(entry.text());
+  view.set_tz(entry.tz());
+  view.set_floating(entry.floating());
+  view.set_note(entry.note());
+  view.set_state(entry.state());
+  view.set_proposed_by_me(proposed_by_me);
+}
+
 v1::SpaceView space_view(const v1::StatusEntry& entry, SystemClock::time_point now) {
   v1::SpaceView view;
   view.set_state(entry.state());
@@ -228,15 +239,7 @@ void SharedSpace::announce(const v1::SharedState& before, const v1::SharedState&
     }
     if (kind.empty()) continue;
     auto event = make_event(kind, std::move(message));
-    auto& view = *event.mutable_agreement();
-    view.set_id(a.id());
-    view.set_kind(a.kind());
-    view.set_text(a.text());
-    view.set_tz(a.tz());
-    view.set_floating(a.floating());
-    view.set_note(a.note());
-    view.set_state(a.state());
-    view.set_proposed_by_me(a.proposer() != partner_bytes);
+    fill_agreement_view(a, a.proposer() != partner_bytes, *event.mutable_agreement());
     m_events.publish(event);
   }
 

@@ -66,6 +66,9 @@ class SharedSpace {
 namespace pairspace::daemon {
 // A status entry as the control API shows it (delivery is left to the caller).
 v1::SpaceView space_view(const v1::StatusEntry& entry, SystemClock::time_point now);
+// An agreement as the control API shows it: the fields both listing and events share
+// (times, amends and delivery are left to the caller).
+void fill_agreement_view(const v1::AgreementEntry& entry, bool proposed_by_me, v1::AgreementView& view);
 // The entry of `author` in state, if it said anything.
 const v1::StatusEntry* status_of(const v1::SharedState& state, const sync::PublicKey& author);
 }  // namespace pairspace::daemon
