@@ -20,6 +20,9 @@ using namespace std::chrono;
 // Longest duration anyone means on a command line; also keeps arithmetic far from overflow.
 constexpr auto max_duration = hours(24 * 366);
 constexpr std::size_t max_text_bytes = 64;
+// Dates people may name: the nanosecond clock ends in 2262, so stay well inside it.
+constexpr int min_year = 1970;
+constexpr int max_year = 2200;
 
 Error bad_duration(std::string_view text) {
   return make_error(v1::CODE_USAGE, "'" + std::string(text) +
@@ -156,6 +159,12 @@ Result<TimePoint> parse_time(std::string_view text, TimePoint now, TimeDirection
   const date::year_month_day ymd{date::year(*y), date::month(static_cast<unsigned>(*mo)),
                                  date::day(static_cast<unsigned>(*da))};
   if (!ymd.ok()) return bad_time(text);
+  if (*y < min_year || *y > max_year) {
+    return make_error(v1::CODE_USAGE, "'" + std::string(text) +
+                                          "' is too far away; please pick a date between " +
+                                          std::to_string(min_year) + " and " +
+                                          std::to_string(max_year) + ".");
+  }
   const date::local_days day{ymd};
   pos = 10;
   if (pos == text.size()) return to_instant(zone, date::local_seconds(day));
