@@ -156,7 +156,7 @@ void check_frame(const Bytes& body, std::uint8_t flip) {
 }  // namespace pairspace::fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  pairspace::fuzz::install_deterministic_random();
+  pairspace::fuzz::fuzz_init();
   return 0;
 }
 

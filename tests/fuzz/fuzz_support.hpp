@@ -2,6 +2,7 @@
 // Shared by the libFuzzer targets and the seed writer: reading structured input out of the
 // fuzzer's bytes, invariant checks that stop the run, deterministic randomness, and fixed
 // test devices. Header-only: every target is one translation unit plus this.
+#include <google/protobuf/stubs/logging.h>
 #include <sodium.h>
 
 #include <array>
@@ -120,12 +121,18 @@ struct RandomState {
   std::array<std::uint8_t, randombytes_SEEDBYTES> seed{};
   std::uint64_t counter = 0;
 };
-inline RandomState& random_state() {
-  static RandomState state;
+inline constexpr std::size_t random_streams = 4;
+struct RandomStreams {
+  std::array<RandomState, random_streams> streams;
+  std::size_t current = 0;
+};
+inline RandomStreams& random_streams_state() {
+  static RandomStreams state;
   return state;
 }
 inline void random_buf(void* out, std::size_t size) {
-  RandomState& st = random_state();
+  RandomStreams& all = random_streams_state();
+  RandomState& st = all.streams[all.current];
   std::array<std::uint8_t, randombytes_SEEDBYTES> seed = st.seed;
   const std::uint64_t n = st.counter++;
   for (std::size_t i = 0; i < 8; ++i) seed[i] ^= static_cast<std::uint8_t>(n >> (8 * i));
@@ -147,12 +154,30 @@ inline void install_deterministic_random() {
   crypto::ensure_sodium();
 }
 
-// At the start of every input.
+// Once per target (LLVMFuzzerInitialize / main): deterministic randomness, and no protobuf
+// log lines for the malformed messages the fuzzer makes on purpose.
+inline void fuzz_init() {
+  google::protobuf::SetLogHandler(nullptr);
+  install_deterministic_random();
+}
+
+// At the start of every input: every stream starts over, stream 0 is current.
 inline void reset_random(std::uint8_t salt = 0) {
-  detail::RandomState& st = detail::random_state();
-  st.seed.fill(0x5a);
-  st.seed[31] = salt;
-  st.counter = 0;
+  detail::RandomStreams& all = detail::random_streams_state();
+  for (std::size_t i = 0; i < all.streams.size(); ++i) {
+    all.streams[i].seed.fill(0x5a);
+    all.streams[i].seed[30] = static_cast<std::uint8_t>(i);
+    all.streams[i].seed[31] = salt;
+    all.streams[i].counter = 0;
+  }
+  all.current = 0;
+}
+
+// Draws come from stream `id` until the next call: give each simulated device its own
+// stream, and its draws do not depend on what the other device drew in between (a
+// transcript recorded with both sides replays against one side alone).
+inline void use_random_stream(std::size_t id) {
+  detail::random_streams_state().current = id % detail::random_streams;
 }
 
 // ---- fixed devices
