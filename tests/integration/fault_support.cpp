@@ -1,0 +1,135 @@
+#include "fault_support.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+namespace pairspace::itest {
+
+namespace {
+constexpr auto testgen_timeout = 120s;  // 10 000 signed ops under ASan
+constexpr auto kill_reap_bound = 10s;
+}  // namespace
+
+std::uint64_t fault_seed(const std::string& what) {
+  std::uint64_t seed = 0;
+  if (const char* given = std::getenv("PAIRSPACE_FAULT_SEED"); given != nullptr && *given != '\0') {
+    seed = std::strtoull(given, nullptr, 10);
+  } else {
+    std::random_device device;
+    seed = (std::uint64_t{device()} << 32U) | device();
+  }
+  std::cout << "[fault] " << what << ": seed " << seed << " (replay with PAIRSPACE_FAULT_SEED=" << seed << ")"
+            << std::endl;
+  ::testing::Test::RecordProperty("fault_seed", std::to_string(seed));
+  return seed;
+}
+
+int fault_rounds(int fallback) {
+  if (const char* given = std::getenv("PAIRSPACE_FAULT_ROUNDS"); given != nullptr && *given != '\0') {
+    const int rounds = std::atoi(given);
+    if (rounds > 0) return rounds;
+  }
+  return fallback;
+}
+
+void FaultDevices::testgen(const fs::path& at, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {binary("pairspace-testgen").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--home", at.string()});
+  RunOptions options;
+  options.timeout = testgen_timeout;
+  auto r = run_process(argv, options);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+}
+
+StoreDigest FaultDevices::store_digest(const fs::path& at) {
+  StoreDigest d;
+  auto r = run_process({binary("pairspace-testgen").string(), "digest", "--home", at.string()});
+  d.raw = r.out + r.err;
+  if (r.exit_code != 0) return d;
+  std::istringstream lines(r.out);
+  for (std::string key, value; lines >> key >> value;) {
+    if (key == "digest") d.digest = value;
+    if (key == "self") d.self = std::stoull(value);
+    if (key == "partner") d.partner = std::stoull(value);
+    if (key == "rows") d.rows = std::stoull(value);
+  }
+  d.ok = !d.digest.empty();
+  return d;
+}
+
+std::string FaultDevices::state_digest(const fs::path& at) {
+  auto r = cli_at(at, {"status", "--json"});
+  if (r.exit_code != 0) return {};
+  auto parsed = nlohmann::json::parse(r.out, nullptr, false);
+  return parsed.is_object() ? parsed.value("state_digest", "") : "";
+}
+
+bool FaultDevices::wait_same_digest(std::chrono::milliseconds bound) {
+  return eventually([&] {
+    const auto a = state_digest(alex);
+    return !a.empty() && a == state_digest(sam);
+  }, bound);
+}
+
+bool FaultDevices::start(const fs::path& at, const std::string& listen) {
+  const pid_t pid = start_daemon_at(at, listen);
+  if (pid <= 0) return false;
+  pids[at] = pid;
+  return true;
+}
+
+void FaultDevices::start_both_tracked() {
+  ASSERT_TRUE(start(alex, "127.0.0.1:0"));
+  ASSERT_TRUE(start(sam, "127.0.0.1:0"));
+  alex_address = listen_address_of(alex);
+  sam_address = listen_address_of(sam);
+  ASSERT_FALSE(alex_address.empty() || sam_address.empty());
+}
+
+void FaultDevices::stop(const fs::path& at) {
+  auto r = cli_at(at, {"daemon", "stop"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  auto it = pids.find(at);
+  if (it != pids.end()) {
+    const pid_t pid = it->second;
+    pids.erase(it);
+    auto status = wait_for_exit(pid, daemon_exit_timeout);
+    ASSERT_TRUE(status.has_value()) << "pairspaced " << pid << " did not exit after `daemon stop`";
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "wait status " << *status;
+  }
+  const auto log = read_file(at / "daemon.log");
+  EXPECT_FALSE(looks_like_crash(log)) << "daemon.log:\n" << log;
+}
+
+bool FaultDevices::kill(const fs::path& at) {
+  auto it = pids.find(at);
+  if (it == pids.end()) return false;
+  const pid_t pid = it->second;
+  pids.erase(it);
+  if (::kill(pid, SIGKILL) != 0) return false;
+  return wait_for_exit(pid, kill_reap_bound).has_value();
+}
+
+bool FaultDevices::running(const fs::path& at) const { return pids.count(at) != 0; }
+
+void FaultDevices::pair_via(const std::string& alex_via, const std::string& sam_via) {
+  const std::string code = invite(alex).value("code", "");
+  ASSERT_FALSE(code.empty());
+  auto joined = cli_at(sam, {"pair", "join", "--peer", alex_via, code});
+  ASSERT_EQ(joined.exit_code, 0) << joined.describe();
+  auto address = cli_at(alex, {"peer", "address", sam_via});
+  ASSERT_EQ(address.exit_code, 0) << address.describe();
+  // Any session made before the addresses were set goes with the restart.
+  for (const fs::path* at : {&alex, &sam}) {
+    ASSERT_NO_FATAL_FAILURE(stop(*at));
+    ASSERT_TRUE(start(*at, *at == alex ? alex_address : sam_address));
+  }
+  ASSERT_TRUE(wait_both_connected()) << peer_json(alex).dump() << "\n" << peer_json(sam).dump();
+}
+
+}  // namespace pairspace::itest
