@@ -6,7 +6,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 Usage: bench/compare-peers.sh [--trials N] [--idle-seconds S] [--bin DIR] [--out FILE]
-                              [--no-install]
+                              [--keep-logs DIR] [--no-install]
 
 Measures pairspace beside the tools people would otherwise use, all on 127.0.0.1, and
 prints a Markdown table (also written to bench/results/peers-<UTC date>.md):
@@ -26,6 +26,7 @@ Options:
   --bin DIR           where `pairspace` and `pairspaced` are; else $PAIRSPACE_BIN; else they
                       are built (cmake + ninja) into build-peers/ of this checkout
   --out FILE          where the report goes (default bench/results/peers-<UTC date>.md)
+  --keep-logs DIR     copy every peer's log into DIR at the end (the temp dir itself goes)
   --no-install        do not install missing peers; stop with a note instead
   -h, --help          this text
 
@@ -47,8 +48,10 @@ trials=5
 idle_seconds=10
 bin=${PAIRSPACE_BIN:-}
 out=""
+keep_logs=""
 install=1
-command_line="bench/compare-peers.sh $*"
+command_line="bench/compare-peers.sh${*:+ $(printf '%q ' "$@")}"
+command_line=${command_line% }
 
 while (($#)); do
   case $1 in
@@ -57,6 +60,7 @@ while (($#)); do
     --idle-seconds) [[ $# -ge 2 ]] || fail "--idle-seconds needs a number of seconds."; idle_seconds=$2; shift 2 ;;
     --bin) [[ $# -ge 2 ]] || fail "--bin needs the directory holding pairspace and pairspaced."; bin=$2; shift 2 ;;
     --out) [[ $# -ge 2 ]] || fail "--out needs a file name."; out=$2; shift 2 ;;
+    --keep-logs) [[ $# -ge 2 ]] || fail "--keep-logs needs a directory."; keep_logs=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     *) say "I don't know the option '$1'."; usage >&2; exit 1 ;;
   esac
@@ -139,9 +143,13 @@ cleanup() {
     for _ in 1 2 3 4 5 6; do signal_started 0 || break; sleep 0.5; done
     signal_started KILL || true
   fi
+  if [[ -n $keep_logs && -d $tmp/logs ]]; then
+    mkdir -p "$keep_logs" && cp -r "$tmp/logs/." "$keep_logs/" && say "the peers' logs are in $keep_logs"
+  fi
   rm -rf "$tmp"
   if ((status != 0)); then
     say "stopped before the end (status $status); every process it started is stopped and $tmp is removed."
+    [[ -n $keep_logs ]] || say "to read the peers' logs, run it again with --keep-logs DIR."
   fi
   exit "$status"
 }
@@ -149,7 +157,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "running on 127.0.0.1 in $tmp (trials $trials, idle ${idle_seconds} s); peer logs stay there"
-/usr/bin/python3 "$repo/bench/peers/compare.py" --tmp "$tmp" --bin "$bin" --trials "$trials" \
+/usr/bin/python3 -B "$repo/bench/peers/compare.py" --tmp "$tmp" --bin "$bin" --trials "$trials" \
   --idle-seconds "$idle_seconds" --out "$out" --command "$command_line" &
 helper_pid=$!
 status=0

@@ -99,8 +99,9 @@ def markdown(title, when, command, rows, extras, details, machine, notes):
         trials = f"{len(ours.values)}" + (f" / {len(peer.values)}" if peer else "")
         ratio = ratio_text(peer, ours) if peer else "—"
         lines.append(f"| {measure} | {ours.median_text()} | {peer_cell} | {ratio} | {trials} |")
-    lines += ["", "Trials are pairspace / peer. Ratios above 1 mean pairspace is faster or "
-              "smaller. Every figure comes from this one run on this one machine.", ""]
+    lines += ["", "Trials are pairspace / peer (for RSS and wake-ups: one value per instance, "
+              "two instances each). Ratios above 1 mean pairspace is faster or smaller. Every "
+              "figure comes from this one run on this one machine.", ""]
     if extras:
         lines += ["## Also seen in this run", ""]
         lines += [f"- {label}: {text}" for label, text in extras]

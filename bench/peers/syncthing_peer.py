@@ -66,13 +66,14 @@ class Instance:
         self.proc = self.ledger.spawn(
             ["syncthing", "serve", f"--home={self.home}", "--no-browser", "--no-restart",
              "--no-upgrade", f"--gui-address=http://127.0.0.1:{self.gui_port}",
-             f"--gui-apikey={self.key}", f"--logfile={self.home}/syncthing.log"],
+             f"--gui-apikey={self.key}",
+             f"--logfile={self.ledger.logs}/syncthing-{self.name}-logfile.log"],
             f"syncthing-{self.name}.log", env=self.env)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise BenchError(f"Syncthing {self.name} stopped while starting (exit "
-                                 f"{self.proc.returncode}); its log is in the temp dir.")
+                                 f"{self.proc.returncode}); its log is kept with --keep-logs DIR.")
             try:
                 self.device_id = self.rest("GET", "/rest/system/status")["myID"]
                 self.ledger.adopt_tree(self.proc.pid)  # the worker under the monitor

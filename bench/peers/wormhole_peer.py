@@ -21,7 +21,7 @@ def wait_port(port, proc, what):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise BenchError(f"{what} stopped while starting (exit {proc.returncode}); "
-                             "its log is in the temp dir.")
+                             "its log is kept with --keep-logs DIR.")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -56,13 +56,13 @@ def _trial(ledger, env, send_argv, recv_argv, flavour, i):
     time.sleep(RECEIVER_SETTLE_S[flavour])
     if recv.poll() is not None:
         raise BenchError(f"the {flavour} wormhole receiver stopped early (exit "
-                         f"{recv.returncode}); its log is in the temp dir.")
+                         f"{recv.returncode}); its log is kept with --keep-logs DIR.")
     t0 = time.perf_counter()
     send = ledger.spawn(_fill(send_argv, code, text), f"wormhole-{flavour}-send{i}.log", env=env)
     _, hit = reader.wait_for(lambda line: text in line, TRIAL_TIMEOUT_S)
     if hit is None:
         raise BenchError(f"the {flavour} wormhole receiver did not get the text within 30 s; "
-                         "the logs are in the temp dir.")
+                         "the logs are kept with --keep-logs DIR.")
     for p in (send, recv):
         try:
             p.wait(timeout=TRIAL_TIMEOUT_S)
