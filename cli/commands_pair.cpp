@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "input.hpp"
 #include "daemon_client.hpp"
 #include "home.hpp"
 #include "output.hpp"
@@ -21,7 +22,6 @@ constexpr auto wait_margin = std::chrono::seconds(90);
 // Dialling the partner and running both handshakes; the daemon bounds its own part.
 constexpr auto join_timeout = std::chrono::seconds(60);
 constexpr std::size_t max_code_bytes = 200;
-constexpr std::size_t max_address_bytes = 300;
 
 struct InviteFlags {
   std::string expires = "10m";

@@ -14,7 +14,6 @@ namespace pairspace::cli {
 
 namespace {
 
-constexpr std::size_t max_address_bytes = 300;
 constexpr std::size_t max_answer_bytes = 64;
 
 struct ForgetFlags {

@@ -9,6 +9,7 @@
 namespace pairspace::cli {
 
 constexpr std::size_t max_passphrase_bytes = 1024;
+constexpr std::size_t max_address_bytes = 300;  // a partner address given with --peer / peer set-address
 
 bool stdin_is_terminal();
 

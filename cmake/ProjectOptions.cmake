@@ -24,3 +24,13 @@ if(SANITIZERS)
   target_compile_options(pairspace_quiet INTERFACE -fsanitize=${_sanitizer_flag} -fno-omit-frame-pointer)
   target_link_options(pairspace_quiet INTERFACE -fsanitize=${_sanitizer_flag})
 endif()
+
+# Unity builds: many test and CLI files share heavy headers (gtest, the generated protobuf
+# header, CLI11), so compiling them in batches cuts a cold build by minutes. scripts/build.sh
+# turns it on; an IDE build without it compiles file by file.
+option(PAIRSPACE_UNITY "Compile tests and the CLI in unity batches" OFF)
+function(pairspace_unity target batch_size)
+  if(PAIRSPACE_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${batch_size})
+  endif()
+endfunction()

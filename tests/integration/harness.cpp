@@ -24,7 +24,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto reap_pause = 20ms;
 constexpr auto term_grace = 10s;
-constexpr std::size_t read_chunk_bytes = 65536;
+constexpr std::size_t output_chunk_bytes = 65536;
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
@@ -93,7 +93,7 @@ RunResult run_process(const std::vector<std::string>& argv_in, const RunOptions&
   ::signal(SIGPIPE, SIG_IGN);
 
   const auto deadline = Clock::now() + options.timeout;
-  char chunk[read_chunk_bytes];
+  char chunk[output_chunk_bytes];
   while (out_fd >= 0 || err_fd >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {

@@ -13,7 +13,7 @@ namespace pairspace::itest {
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = 65536;
+constexpr std::size_t relay_chunk_bytes = 65536;
 constexpr int poll_interval_ms = 200;
 constexpr std::uint8_t session_init_type = 0x10;
 constexpr std::uint8_t pair_start_type = 0x01;
@@ -171,7 +171,7 @@ void Relay::accept_one() {
 }
 
 void Relay::pump(Connection& c, int side) {
-  std::uint8_t chunk[read_chunk_bytes];
+  std::uint8_t chunk[relay_chunk_bytes];
   const ssize_t n = ::recv(c.fd[side], chunk, sizeof chunk, 0);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) {

@@ -13,7 +13,7 @@ namespace pairspace::itest {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t read_chunk_bytes = 4096;
+constexpr std::size_t probe_chunk_bytes = 4096;
 constexpr std::size_t max_body_bytes = 65535;
 }  // namespace
 
@@ -70,7 +70,7 @@ bool TcpProbe::send_frame(std::span<const std::uint8_t> body) {
 TcpProbe::Heard TcpProbe::listen(std::chrono::milliseconds wait) {
   Heard heard;
   const auto deadline = Clock::now() + wait;
-  std::uint8_t chunk[read_chunk_bytes];
+  std::uint8_t chunk[probe_chunk_bytes];
   while (m_fd >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;

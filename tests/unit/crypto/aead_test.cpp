@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "test_bytes.hpp"
+
 namespace pairspace::crypto {
 namespace {
 
@@ -17,9 +19,7 @@ std::vector<std::uint8_t> from_hex(std::string_view hex) {
   return out;
 }
 
-std::span<const std::uint8_t> bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
+using testing::bytes;
 
 // draft-irtf-cfrg-xchacha-03, appendix A.3.1 (AEAD_XChaCha20_Poly1305).
 TEST(Aead, KnownAnswerFromXChaChaDraft) {

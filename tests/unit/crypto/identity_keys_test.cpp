@@ -7,12 +7,12 @@
 #include <set>
 #include <string>
 
+#include "test_bytes.hpp"
+
 namespace pairspace::crypto {
 namespace {
 
-std::span<const std::uint8_t> bytes(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
+using testing::bytes;
 
 // RFC 4648 section 10 test vectors, with the padding removed.
 TEST(IdentityKeys, Base32MatchesRfc4648) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -113,6 +114,30 @@ inline v1::Request status_request() {
   v1::Request request;
   request.mutable_status();
   return request;
+}
+
+// call() that records a test failure (and answers CODE_UNREACHABLE) when the call fails.
+inline v1::Response must_call(const fs::path& home, const v1::Request& request) {
+  auto response = call(home, request);
+  if (!response) {
+    ADD_FAILURE() << response.error().message;
+    v1::Response failed;
+    failed.set_code(v1::CODE_UNREACHABLE);
+    return failed;
+  }
+  return std::move(response.value());
+}
+
+// Polls `home`'s status until `done` holds (bounded by test_bound).
+inline bool status_becomes(const fs::path& home,
+                           const std::function<bool(const v1::DaemonStatus&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + test_bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto response = call(home, status_request());
+    if (response && response->code() == v1::CODE_OK && done(response->daemon_status())) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
 }
 
 // A raw connection to the control socket, for sending bytes no client would.

@@ -35,29 +35,6 @@ v1::Request forget_request() {
   return request;
 }
 
-v1::Response must_call(const fs::path& home, const v1::Request& request) {
-  auto response = call(home, request);
-  if (!response) {
-    ADD_FAILURE() << response.error().message;
-    v1::Response failed;
-    failed.set_code(v1::CODE_UNREACHABLE);
-    return failed;
-  }
-  return std::move(response.value());
-}
-
-// Polls `home`'s status until `done` holds (bounded).
-bool status_becomes(const fs::path& home,
-                    const std::function<bool(const v1::DaemonStatus&)>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + test_bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto response = call(home, status_request());
-    if (response && response->code() == v1::CODE_OK && done(response->daemon_status())) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 // "7-amber-lantern-sparrow" -> "8-amber-lantern-sparrow": valid, but not the invite's.
 std::string other_code(const std::string& code) {
   const auto dash = code.find('-');

@@ -88,5 +88,24 @@ TEST(FramedConn, DisarmedDeadlineLeavesTheConnectionOpen) {
   EXPECT_TRUE(pair.server->socket().is_open());
 }
 
+TEST(FramedConn, SendsAtOnceWithoutNagle) {
+  asio::io_context io;
+  Pair pair(io);
+  tcp::no_delay accepted;
+  pair.server->socket().get_option(accepted);
+  EXPECT_TRUE(accepted.value());
+
+  auto dialled = std::make_shared<FramedConn>(tcp::socket(io));
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  dialled->socket().connect(acceptor.local_endpoint());
+  tcp::no_delay before;
+  dialled->socket().get_option(before);
+  EXPECT_FALSE(before.value());
+  dialled->set_no_delay();
+  tcp::no_delay after;
+  dialled->socket().get_option(after);
+  EXPECT_TRUE(after.value());
+}
+
 }  // namespace
 }  // namespace pairspace::net

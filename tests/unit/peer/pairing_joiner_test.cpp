@@ -11,12 +11,12 @@ namespace {
 using test::make_device;
 using test::run_pairing;
 
-const std::string code = "7-amber-lantern-sparrow";
+const std::string joiner_code = "7-amber-lantern-sparrow";
 
 TEST(PairingJoiner, PairsWithTheInviterAndBothLearnEachOther) {
   const auto ana = make_device("Ana's laptop", 7001);
   const auto ben = make_device("Ben's desktop", 7002);
-  const auto run = run_pairing(ana, ben, code, code);
+  const auto run = run_pairing(ana, ben, joiner_code, joiner_code);
   ASSERT_FALSE(run.joiner_error) << run.joiner_error->message;
   ASSERT_FALSE(run.inviter_error) << run.inviter_error->message;
   ASSERT_TRUE(run.joiner->is_done());
@@ -40,7 +40,7 @@ TEST(PairingJoiner, PairsWithTheInviterAndBothLearnEachOther) {
 }
 
 TEST(PairingJoiner, MessagesHaveTheDocumentedSizes) {
-  const auto run = run_pairing(make_device("a", 1), make_device("b", 2), code, code);
+  const auto run = run_pairing(make_device("a", 1), make_device("b", 2), joiner_code, joiner_code);
   ASSERT_EQ(run.joiner_sent.size(), 5u);  // PAIR_START, XX1, XX3, proof, done
   ASSERT_EQ(run.inviter_sent.size(), 3u); // PAIR_REPLY, XX2, proof
   EXPECT_EQ(run.joiner_sent[0].size(), 50u);
@@ -54,7 +54,7 @@ TEST(PairingJoiner, MessagesHaveTheDocumentedSizes) {
 
 TEST(PairingJoiner, AcceptsTheCodeAsAPersonTypesIt) {
   const auto run = run_pairing(make_device("a", 1), make_device("b", 2),
-                               "  7 Amber LANTERN sparrow ", code);
+                               "  7 Amber LANTERN sparrow ", joiner_code);
   ASSERT_FALSE(run.joiner_error);
   ASSERT_FALSE(run.inviter_error);
   EXPECT_TRUE(run.joiner->is_done());
@@ -62,7 +62,7 @@ TEST(PairingJoiner, AcceptsTheCodeAsAPersonTypesIt) {
 
 TEST(PairingJoiner, WrongCodeFailsBothSidesAndTheInviterSaysSo) {
   const auto run = run_pairing(make_device("a", 1), make_device("b", 2),
-                               "7-amber-lantern-robin", code);
+                               "7-amber-lantern-robin", joiner_code);
   ASSERT_TRUE(run.joiner_error);
   ASSERT_TRUE(run.inviter_error);
   EXPECT_EQ(run.joiner_error->code, v1::CODE_REFUSED);
@@ -87,7 +87,7 @@ TEST(PairingJoiner, FirstSendsPairStartWithItsSid) {
   const auto ana = make_device("a", 1);
   PairSid sid{};
   sid.fill(0xab);
-  Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), code, sid);
+  Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), joiner_code, sid);
   ASSERT_TRUE(joiner.ok());
   std::vector<Bytes> out = joiner->take_outgoing();
   ASSERT_EQ(out.size(), 1u);
@@ -101,7 +101,7 @@ TEST(PairingJoiner, ReportsEachRefusalReason) {
   const auto ana = make_device("a", 1);
   for (RefusalReason reason : {RefusalReason::no_active_invite, RefusalReason::busy,
                                RefusalReason::code_mismatch}) {
-    Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), code);
+    Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), joiner_code);
     ASSERT_TRUE(joiner.ok());
     (void)joiner->take_outgoing();
     Status status = joiner->receive(encode_pair_refused(reason));
@@ -115,7 +115,7 @@ TEST(PairingJoiner, ReportsEachRefusalReason) {
 
 TEST(PairingJoiner, RefusesAnUnexpectedFirstReply) {
   const auto ana = make_device("a", 1);
-  Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), code);
+  Result<PairingJoiner> joiner = PairingJoiner::start(ana.local(), joiner_code);
   ASSERT_TRUE(joiner.ok());
   (void)joiner->take_outgoing();
   EXPECT_FALSE(joiner->receive(Bytes(96, 0x42)).ok());
@@ -128,28 +128,28 @@ TEST(PairingJoiner, RefusesAnIdentityWhoseKeysDoNotMatch) {
   const auto ben = make_device("b", 2);
   LocalDevice mixed = ana.local();
   mixed.dh_public = ben.keys.dh_public;
-  EXPECT_EQ(PairingJoiner::start(mixed, code).error().code, v1::CODE_USAGE);
+  EXPECT_EQ(PairingJoiner::start(mixed, joiner_code).error().code, v1::CODE_USAGE);
   mixed = ana.local();
   mixed.sign_public = ben.keys.sign_public;
-  EXPECT_EQ(PairingJoiner::start(mixed, code).error().code, v1::CODE_USAGE);
+  EXPECT_EQ(PairingJoiner::start(mixed, joiner_code).error().code, v1::CODE_USAGE);
   mixed = ana.local();
   mixed.name = "";
-  EXPECT_EQ(PairingJoiner::start(mixed, code).error().code, v1::CODE_USAGE);
+  EXPECT_EQ(PairingJoiner::start(mixed, joiner_code).error().code, v1::CODE_USAGE);
   mixed = ana.local();
   mixed.listen_port = 0;
-  EXPECT_EQ(PairingJoiner::start(mixed, code).error().code, v1::CODE_USAGE);
+  EXPECT_EQ(PairingJoiner::start(mixed, joiner_code).error().code, v1::CODE_USAGE);
 }
 
 TEST(PairingJoiner, RefusesToPairWithItself) {
   const auto ana = make_device("a", 1);
-  const auto run = run_pairing(ana, ana, code, code);
+  const auto run = run_pairing(ana, ana, joiner_code, joiner_code);
   EXPECT_TRUE(run.inviter_error);
   EXPECT_FALSE(run.joiner->result());
   EXPECT_FALSE(run.inviter->result());
 }
 
 TEST(PairingJoiner, KeepsItsResultWhenMoreBytesArriveAfterDone) {
-  auto run = run_pairing(make_device("a", 1), make_device("b", 2), code, code);
+  auto run = run_pairing(make_device("a", 1), make_device("b", 2), joiner_code, joiner_code);
   ASSERT_TRUE(run.joiner->is_done());
   EXPECT_FALSE(run.joiner->receive(Bytes(40, 1)).ok());
   EXPECT_TRUE(run.joiner->is_done());

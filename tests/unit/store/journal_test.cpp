@@ -8,13 +8,8 @@ namespace pairspace::store {
 namespace {
 
 using testing::at_ms;
+using testing::memory_store;
 using testing::TempDir;
-
-std::unique_ptr<Store> memory_store() {
-  auto store = Store::open_in_memory("j", at_ms(0));
-  EXPECT_TRUE(store.ok());
-  return std::move(store).value();
-}
 
 std::vector<std::string> texts(const std::vector<v1::JournalEntry>& entries) {
   std::vector<std::string> out;

@@ -10,6 +10,7 @@ namespace pairspace::store {
 namespace {
 
 using testing::at_ms;
+using testing::memory_store;
 using testing::TempDir;
 
 Partner make_partner(std::string name, std::string address) {
@@ -22,12 +23,6 @@ Partner make_partner(std::string name, std::string address) {
   p.safety_number = "01234 56789 13579 24680 11223 34455 66778 89900";
   p.paired_at = at_ms(1'700'000'000'123);
   return p;
-}
-
-std::unique_ptr<Store> memory_store() {
-  auto store = Store::open_in_memory("me", at_ms(0));
-  EXPECT_TRUE(store.ok());
-  return std::move(store).value();
 }
 
 void expect_same(const Partner& got, const Partner& want) {

@@ -8,8 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "store/store.hpp"
 
 namespace pairspace::store::testing {
 
@@ -72,6 +76,13 @@ inline bool file_contains(const fs::path& p, const std::vector<std::uint8_t>& ne
 
 inline std::chrono::system_clock::time_point at_ms(std::int64_t ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+// An in-memory store (unlocked), made at t = 0.
+inline std::unique_ptr<Store> memory_store(std::string_view name = "me") {
+  auto store = Store::open_in_memory(name, at_ms(0));
+  EXPECT_TRUE(store.ok());
+  return std::move(store).value();
 }
 
 inline unsigned mode_of(const fs::path& p) {
