@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what pairspace needs from Debian 12's packages. Idempotent: only missing
 # packages are installed, and nothing is done when everything is present.
+# Extra packages for opt-in tools can be named as arguments: scripts/deps.sh gcovr
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,8 @@ packages=(
   libcli11-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev nlohmann-json3-dev
   python3 python3-icalendar util-linux
+  clang-14 libclang-rt-14-dev faketime
+  "$@"
 )
 
 missing=()
