@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh gcovr
 dir=build-cov
-cmake -S . -B "$dir" -G Ninja -DPAIRSPACE_UNITY=ON -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS=--coverage -DCMAKE_EXE_LINKER_FLAGS=--coverage >/dev/null
 cmake --build "$dir" -j "$(nproc)"
 find "$dir" -name '*.gcda' -delete
