@@ -13,7 +13,14 @@ using asio::redirect_error;
 using asio::use_awaitable;
 
 FramedConn::FramedConn(asio::ip::tcp::socket socket)
-    : m_socket(std::move(socket)), m_deadline(m_socket.get_executor()) {}
+    : m_socket(std::move(socket)), m_deadline(m_socket.get_executor()) {
+  if (m_socket.is_open()) set_no_delay();
+}
+
+void FramedConn::set_no_delay() {
+  boost::system::error_code ignored;
+  m_socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+}
 
 void FramedConn::arm(std::chrono::milliseconds limit) {
   m_deadline.expires_after(limit);

@@ -17,6 +17,8 @@ namespace pairspace::net {
 
 class FramedConn : public std::enable_shared_from_this<FramedConn> {
  public:
+  // An open (accepted) socket gets TCP_NODELAY at once; a socket that is still to connect
+  // gets it from set_no_delay() after the connect.
   explicit FramedConn(boost::asio::ip::tcp::socket socket);
 
   boost::asio::ip::tcp::socket& socket() { return m_socket; }
@@ -26,6 +28,10 @@ class FramedConn : public std::enable_shared_from_this<FramedConn> {
   void disarm();
   bool timed_out() const { return m_timed_out; }
   void close();
+  // Every frame goes out at once: the handshakes and the sync send small frames back to
+  // back, and Nagle's algorithm would hold the second one until the first was acknowledged
+  // (a delayed ACK: about 40 ms). Errors are ignored (the socket then only sends later).
+  void set_no_delay();
 
  private:
   boost::asio::ip::tcp::socket m_socket;

@@ -60,6 +60,7 @@ asio::awaitable<bool> dial_once(PartnerLink::State& state) {
     conn->close();
     co_return false;
   }
+  conn->set_no_delay();
   Result<std::uint64_t> timestamp = state.delegate.next_session_ts(now_ms());
   if (!timestamp || state.closed) {
     conn->close();
@@ -173,6 +174,7 @@ asio::awaitable<Result<peer::PairResult>> join_partner(std::shared_ptr<PartnerLi
     conn->close();
     co_return unreachable_error(address);
   }
+  conn->set_no_delay();
   for (;;) {
     std::vector<peer::Bytes> outgoing = joiner.take_outgoing();
     const bool sent = co_await write_frames(*conn, outgoing);
