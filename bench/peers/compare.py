@@ -110,9 +110,10 @@ def build_report(args, ps, wh, st_delay, st_other, when, loads):
         "A trial writes 100 bytes to a new file on A and polls B every 2 ms until the file "
         "has the same bytes.",
         "magic-wormhole: own mailbox server and transit relay (`twist3`) on loopback; the "
-        "receiver starts first and waits (1.5 s Python, 0.5 s Go) so that only the sender's "
-        "start-up is on the clock; the clock runs from the sender's start to the text on "
-        "the receiver's stdout. Python client with `--no-listen` and the local transit "
+        "receiver starts first, and once it holds a connection to the mailbox server (read "
+        "from /proc) and 0.3 s more for its claim, the sender starts, so that only the "
+        "sender's start-up is on the clock; the clock runs from the sender's start to the "
+        "text on the receiver's stdout. Python client with `--no-listen` and the local transit "
         "helper; text never uses transit.",
         "pairspace: fresh homes per pairing trial (`init`, `daemon start --listen "
         "127.0.0.1:0`); A runs `pair invite --wait --json`, B runs `pair join --peer ADDR "

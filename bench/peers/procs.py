@@ -90,6 +90,33 @@ def _status_fields(path):
     return fields
 
 
+def has_tcp_connection(pid, remote_port):
+    """Whether pid holds an established TCP connection to remote_port (read from /proc)."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    except OSError:
+        return False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    port = int(cols[2].rsplit(":", 1)[1], 16)
+                    if cols[3] == "01" and port == remote_port and cols[9] in inodes:
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def tree_rss_kib(pid):
     """Sum of VmRSS over pid's process tree, and how many processes that was."""
     tree = process_tree(pid)

@@ -5,14 +5,16 @@ import socket
 import subprocess
 import time
 
-from procs import BenchError, LineReader, free_port, tree_rss_kib
+from procs import BenchError, LineReader, free_port, has_tcp_connection, tree_rss_kib
 from report import Series
 
 PORT_TIMEOUT_S = 30.0
 TRIAL_TIMEOUT_S = 30.0
 # The receiver starts first and waits on the mailbox; the clock starts with the sender, so
-# the receiver must have finished starting up. Python needs ~0.3 s on these VMs, Go ~10 ms.
-RECEIVER_SETTLE_S = {"python": 1.5, "go": 0.5}
+# the receiver must have finished starting up: we wait until it holds a connection to the
+# mailbox server, then a little more for its claim of the nameplate to go through.
+RECEIVER_READY_TIMEOUT_S = 30.0
+RECEIVER_CLAIM_S = 0.3
 BETWEEN_TRIALS_S = 0.3
 
 
@@ -47,16 +49,27 @@ def _fill(argv, code, text):
     return [a.replace("{code}", code).replace("{text}", text) for a in argv]
 
 
-def _trial(ledger, env, send_argv, recv_argv, flavour, i):
+def _wait_receiver(recv, mailbox_port, flavour):
+    deadline = time.monotonic() + RECEIVER_READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if recv.poll() is not None:
+            raise BenchError(f"the {flavour} wormhole receiver stopped early (exit "
+                             f"{recv.returncode}); its log is kept with --keep-logs DIR.")
+        if has_tcp_connection(recv.pid, mailbox_port):
+            time.sleep(RECEIVER_CLAIM_S)
+            return
+        time.sleep(0.005)
+    raise BenchError(f"the {flavour} wormhole receiver did not reach the mailbox server "
+                     "within 30 s.")
+
+
+def _trial(ledger, env, send_argv, recv_argv, flavour, i, mailbox_port):
     code = f"{i + 3}-bench-{flavour}-trial"
     text = f"pairing-anchor-{flavour}-{i}"
     recv = ledger.spawn(_fill(recv_argv, code, text), f"wormhole-{flavour}-recv{i}.log", env=env,
                         stdout=subprocess.PIPE)
     reader = LineReader(recv.stdout)
-    time.sleep(RECEIVER_SETTLE_S[flavour])
-    if recv.poll() is not None:
-        raise BenchError(f"the {flavour} wormhole receiver stopped early (exit "
-                         f"{recv.returncode}); its log is kept with --keep-logs DIR.")
+    _wait_receiver(recv, mailbox_port, flavour)
     t0 = time.perf_counter()
     send = ledger.spawn(_fill(send_argv, code, text), f"wormhole-{flavour}-send{i}.log", env=env)
     _, hit = reader.wait_for(lambda line: text in line, TRIAL_TIMEOUT_S)
@@ -95,7 +108,8 @@ def run(tmp, ledger, env, trials, log):
     for flavour in ("python", "go"):
         send_argv, recv_argv = clients[flavour]
         for i in range(trials):
-            got, total = _trial(ledger, env, send_argv, recv_argv, flavour, i)
+            got, total = _trial(ledger, env, send_argv, recv_argv, flavour, i,
+                                mailbox_port)
             s[flavour].add(got)
             s[flavour + "_total"].add(total)
             time.sleep(BETWEEN_TRIALS_S)
