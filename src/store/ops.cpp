@@ -1,6 +1,9 @@
 // The shared-state op log as rows: author (self/partner), seq and lamport in the clear for
 // ordering and version vectors, the signed op bytes sealed and bound to the pairing and to
 // those clear columns (docs/storage.md "The op log").
+#include <algorithm>
+#include <optional>
+
 #include "crypto/aead.hpp"
 #include "store/store_impl.hpp"
 
@@ -45,6 +48,27 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+// For its lifetime, commits on db do not wait for the disk (PRAGMA synchronous = NORMAL: in
+// WAL mode a commit still survives a crash of the process, and the database stays
+// consistent; a power cut may roll back the newest commits). Restores the setting after.
+class NoFlushScope {
+ public:
+  explicit NoFlushScope(sql::Database& db) : m_db(db) {
+    auto current = db.query_int("PRAGMA synchronous");
+    if (current && *current > normal_level && db.exec("PRAGMA synchronous = NORMAL")) m_restore = *current;
+  }
+  ~NoFlushScope() {
+    if (m_restore) (void)m_db.exec("PRAGMA synchronous = " + std::to_string(*m_restore));
+  }
+  NoFlushScope(const NoFlushScope&) = delete;
+  NoFlushScope& operator=(const NoFlushScope&) = delete;
+
+ private:
+  static constexpr std::int64_t normal_level = 1;
+  sql::Database& m_db;
+  std::optional<std::int64_t> m_restore;
+};
+
 }  // namespace
 
 namespace detail {
@@ -78,6 +102,14 @@ Status Store::append_ops(std::span<const StoredOp> ops) {
     }
   }
   auto& db = m_impl->db;
+  // Only the partner's ops: the partner holds them (flushed) and sends whatever this device
+  // lacks again on the next hello, so their commit need not wait for the disk. Any op of
+  // this device's own is flushed before this returns (it must never be lost once sent).
+  const bool only_partner = !ops.empty() && std::all_of(ops.begin(), ops.end(), [](const StoredOp& op) {
+    return op.author == OpAuthor::partner;
+  });
+  std::optional<NoFlushScope> no_flush;
+  if (only_partner) no_flush.emplace(db);
   sql::Transaction tx(db);
   if (!tx.begun()) return tx.begun().error();
   auto pairing_id = pairing_id_of(db);
