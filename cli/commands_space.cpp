@@ -1,4 +1,5 @@
 // `pairspace space need/end/ack`, `checkin` and `checkin next`.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -17,7 +18,10 @@ namespace pairspace::cli {
 namespace {
 
 constexpr auto delivery_wait = std::chrono::milliseconds(2000);  // a connected partner's confirmation
-constexpr auto delivery_poll = std::chrono::milliseconds(100);
+// Asks again after 5 ms, then twice as long each time up to 100 ms: a connected partner's
+// receipt usually comes within milliseconds.
+constexpr auto delivery_poll_first = std::chrono::milliseconds(5);
+constexpr auto delivery_poll_max = std::chrono::milliseconds(100);
 constexpr auto status_timeout = std::chrono::milliseconds(5000);
 
 struct SpaceFlags {
@@ -153,9 +157,11 @@ int run_change(const Globals& globals, const v1::Request& request, bool wait_own
     context.partner_connected = status->partner_connected();
     context.after = status.value();
     const auto deadline = std::chrono::steady_clock::now() + delivery_wait;
+    auto poll = std::chrono::milliseconds(delivery_poll_first);
     while (wait_own_status && context.partner_connected && status->me().delivery() == v1::DELIVERY_PENDING &&
            std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(delivery_poll);
+      std::this_thread::sleep_for(poll);
+      poll = std::min(poll * 2, std::chrono::milliseconds(delivery_poll_max));
       status = probe_daemon(home.value(), status_timeout);
       if (!status) break;
     }
