@@ -115,6 +115,30 @@ Result<VerifiedOp> OpLog::create_local_op(const v1::Op& body, TimePoint now) {
   return signed_op;
 }
 
+Result<std::size_t> OpLog::create_local_ops(std::span<const v1::Op> bodies, TimePoint now) {
+  std::vector<VerifiedOp> made;
+  std::vector<store::StoredOp> rows;
+  made.reserve(bodies.size());
+  rows.reserve(bodies.size());
+  std::uint64_t seq = head(OpAuthor::self);
+  std::uint64_t lamport = m_max_lamport;
+  for (const auto& body : bodies) {
+    v1::Op op = body;
+    op.set_author(to_bytes(m_keys.self));
+    op.set_seq(++seq);
+    op.set_lamport(++lamport);
+    op.set_wall_time_ms(to_ms(now));
+    auto signed_op = sign_op(op, m_keys.self_sign_secret);
+    if (!signed_op) return signed_op.error();
+    rows.push_back(store::StoredOp{OpAuthor::self, seq, lamport, signed_op->signed_op});
+    made.push_back(std::move(*signed_op));
+  }
+  if (rows.empty()) return std::size_t{0};
+  if (auto st = m_store.append_ops(rows); !st) return st.error();
+  for (auto& op : made) append_in_memory(OpAuthor::self, std::move(op));
+  return made.size();
+}
+
 Result<BatchOutcome> OpLog::apply_remote_batch(std::span<const std::string> signed_ops) {
   const std::array<PublicKey, 2> authors{m_keys.self, m_keys.partner};
   std::vector<VerifiedOp> verified;

@@ -49,6 +49,9 @@ class OpLog {
   // wall time = now; body = op's body (anything else in op is overwritten). Persisted
   // before it returns. Bad fields: CODE_USAGE, nothing stored.
   Result<VerifiedOp> create_local_op(const v1::Op& body, TimePoint now);
+  // The same for many ops at once, stored in ONE transaction (tools and benchmarks that
+  // fill a log). Any bad body: CODE_USAGE, nothing stored. Returns how many were made.
+  Result<std::size_t> create_local_ops(std::span<const v1::Op> bodies, TimePoint now);
 
   // Verifies every op first (signature, known author, fields, seq continuity per author,
   // lamport rising per author), then stores the new ones in ONE transaction. A bad op, a
