@@ -2,7 +2,9 @@
 // runs it, and turns every outcome into an exit status and one clear sentence.
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -37,9 +39,48 @@ std::string command_path(const CLI::App* command) {
   return path;
 }
 
-int usage_error(const Globals& globals, const CLI::App& app, const std::string& what) {
-  const std::string help = command_path(chosen_command(app)) + " --help";
-  std::string sentence = what == "A subcommand is required" ? "Please choose a command" : what;
+// "add, list, show or delete": the commands `command` offers.
+std::string offered(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : command.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// The word after the chosen command, when one was typed (`journal lst` -> "lst"): the
+// arguments that are not options, past the names of the commands chosen so far.
+std::optional<std::string> word_after(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> words;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+    if (arg == "--home") {
+      ++i;  // its value
+    } else if (!arg.starts_with("-")) {
+      words.push_back(arg);
+    }
+  }
+  std::size_t depth = 0;
+  for (const CLI::App* c = chosen_command(app); c != &app; c = c->get_parent()) ++depth;
+  if (words.size() <= depth) return std::nullopt;
+  return words[depth];
+}
+
+int usage_error(const Globals& globals, const CLI::App& app, const std::string& what,
+                std::optional<std::string> unknown = std::nullopt) {
+  const CLI::App& command = *chosen_command(app);
+  const std::string help = command_path(&command) + " --help";
+  std::string sentence = what;
+  if (what == "A subcommand is required") {
+    sentence = unknown ? "`" + command_path(&command) + "` has no command \"" + *unknown +
+                             "\"; it has " + offered(command)
+                       : "Please choose a command: " + offered(command);
+  }
   if (!sentence.empty() && sentence.back() != '.') sentence += '.';
   sentence += " Run `" + help + "` to see what it accepts.";
   return pairspace::cli::report(globals, pairspace::v1::CODE_USAGE, sentence);
@@ -74,7 +115,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::Success& e) {  // --help, --help-all, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return usage_error(globals, app, e.what());
+    return usage_error(globals, app, e.what(), word_after(app, argc, argv));
   }
   const CLI::App* command = chosen_command(app);
   const auto* handler = commands.find(command);

@@ -157,6 +157,22 @@ TEST_F(CliContract, UsageErrorsExitOneWithASentence) {
   EXPECT_TRUE(contains(version.out, "pairspace")) << version.describe();
 }
 
+TEST_F(CliContract, AMistypedCommandIsNamedWithWhatThereIs) {
+  auto typo = cli({"journal", "lst"});
+  EXPECT_EQ(typo.exit_code, 1) << typo.describe();
+  EXPECT_TRUE(contains(typo.err, "`pairspace journal` has no command \"lst\"")) << typo.describe();
+  EXPECT_TRUE(contains(typo.err, "add, list, show or delete")) << typo.describe();
+
+  auto top = cli({"jornal"});
+  EXPECT_EQ(top.exit_code, 1) << top.describe();
+  EXPECT_TRUE(contains(top.err, "no command \"jornal\"")) << top.describe();
+  EXPECT_TRUE(contains(top.err, "journal")) << top.describe();
+
+  auto none = cli({"space"});
+  EXPECT_EQ(none.exit_code, 1) << none.describe();
+  EXPECT_TRUE(contains(none.err, "Please choose a command: need, end or ack")) << none.describe();
+}
+
 TEST_F(CliContract, InitTwiceIsRefusedAndTheFirstHomeIsUntouched) {
   auto first = cli({"init", "--name", "first"});
   ASSERT_EQ(first.exit_code, 0) << first.describe();
