@@ -35,6 +35,7 @@ std::string check_body(const v1::Op& op, bool require_body) {
       if (b.kind() < 0 || b.kind() > max_space_kind) return "an unknown kind of space";
       if (!text_ok(b.note(), max_text_bytes)) return "a status note that is too long or not UTF-8";
       if (b.until_ms() < 0) return "an end time before 1970";
+      if (b.until_ms() > max_time_ms) return "an end time after 2200";
       return {};
     }
     case v1::Op::kAcknowledge:
@@ -119,6 +120,7 @@ std::string check_op_fields(const v1::Op& op, bool require_body) {
   if (op.seq() == 0) return "a sequence number of zero";
   if (op.lamport() == 0 || op.lamport() > max_lamport) return "a logical clock out of range";
   if (op.wall_time_ms() < 0) return "a time before 1970";
+  if (op.wall_time_ms() > max_time_ms) return "a time after 2200";
   return check_body(op, require_body);
 }
 

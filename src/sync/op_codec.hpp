@@ -25,6 +25,9 @@ inline constexpr std::size_t max_text_bytes = 1000;               // notes and a
 inline constexpr std::size_t max_tz_bytes = 64;                   // an IANA zone name
 inline constexpr std::uint32_t max_mood = 5;
 inline constexpr std::uint64_t max_lamport = std::uint64_t{1} << 62;  // far from overflow
+// Wall and end times (ms since the epoch) up to 2200-01-01: well inside what the daemon's
+// nanosecond clock can hold (it ends in 2262).
+inline constexpr std::int64_t max_time_ms = 7'258'118'400'000;
 inline constexpr std::size_t short_id_chars = 6;
 inline constexpr std::string_view op_signature_context = "pairspace/v1/op";
 

@@ -201,7 +201,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t flags = in.u8();
   const std::size_t count = in.u8() % 128;
   const sync::TimePoint now = epoch_2020 + std::chrono::seconds(in.u32());
-  const auto accepted_ms = static_cast<std::int64_t>(in.u64() >> 1);  // any int64 >= 0
+  // Any time an agreement can carry: verify_op keeps op times in 0..max_time_ms.
+  const auto accepted_ms =
+      static_cast<std::int64_t>(in.u64() % static_cast<std::uint64_t>(sync::max_time_ms + 1));
   const std::string spec = in.chunk_string();
   std::string tz = in.chunk_string();
   const std::string note = in.chunk_string();
