@@ -21,6 +21,7 @@ constexpr std::size_t read_chunk_bytes = 65536;
 constexpr std::size_t max_buffered_bytes = 256 * 1024;  // per direction, then reading waits
 constexpr auto idle_poll = 50ms;                        // orphan lingers are checked this often
 constexpr auto min_stall = 50ms;
+constexpr std::size_t max_rate_piece_bytes = 2048;  // under a rate limit, written in pieces this big
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
@@ -117,6 +118,12 @@ void FaultProxy::faults_on(const FaultPlan& plan) {
 void FaultProxy::faults_off() {
   std::lock_guard lock(m_mutex);
   m_faults = false;
+}
+
+void FaultProxy::limit_rate(std::size_t bytes_per_second) {
+  std::lock_guard lock(m_mutex);
+  m_rate = bytes_per_second;
+  (void)!::write(m_wake[1], "x", 1);
 }
 
 void FaultProxy::hold() {
@@ -255,6 +262,7 @@ void FaultProxy::write_side(Connection& c, int to) {
   std::size_t piece = out.size();
   if (c.sliced[to] > 0) piece = std::min({piece, c.sliced[to], uniform<std::size_t>(1, m_plan.max_piece_bytes)});
   if (m_faults) piece = std::min(piece, c.countdown[to]);
+  if (m_rate > 0) piece = std::min(piece, max_rate_piece_bytes);
   if (piece > 0) {
     const ssize_t n = ::send(c.fd[to], out.data(), piece, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
@@ -270,6 +278,10 @@ void FaultProxy::write_side(Connection& c, int to) {
       c.sliced[to] -= std::min(sent, c.sliced[to]);
       c.resume[to] = Clock::now() + std::chrono::microseconds(
                                         uniform<long>(0, static_cast<long>(m_plan.max_piece_pause.count())));
+    }
+    if (m_rate > 0) {
+      const auto pace = std::chrono::microseconds(static_cast<long>(sent * 1'000'000 / m_rate));
+      c.resume[to] = std::max(c.resume[to], Clock::now() + pace);
     }
   }
   if (m_faults && c.countdown[to] == 0) {

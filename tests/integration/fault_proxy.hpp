@@ -6,6 +6,8 @@
 //     (the other side is reset as soon as it sends, or after `orphan_linger`),
 //   * stalls it: forwards nothing in that direction for a while,
 //   * slices it: forwards the next bytes in 1..N-byte pieces with small pauses.
+// It can also limit the rate in each direction (a slow link), so a sync lasts long enough
+// to be interrupted many times.
 // The same seed gives the same fault plan for the same byte streams.
 #include <atomic>
 #include <chrono>
@@ -59,6 +61,8 @@ class FaultProxy {
   // Holds every byte (new connections too) until release(); nothing is read or written.
   void hold();
   void release();
+  // At most this many bytes per second in each direction of each connection; 0: no limit.
+  void limit_rate(std::size_t bytes_per_second);
   // Closes every open connection now, both sides; `reset`: with RST instead of FIN.
   void cut_all(bool reset);
 
@@ -89,6 +93,7 @@ class FaultProxy {
   std::mt19937_64 m_rng;
   bool m_faults = false;
   bool m_held = false;
+  std::size_t m_rate = 0;
   FaultPlan m_plan;
   FaultCounts m_counts;
   std::vector<std::unique_ptr<Connection>> m_connections;

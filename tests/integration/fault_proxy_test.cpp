@@ -6,7 +6,6 @@
 
 #include "fault_proxy.hpp"
 #include "fault_support.hpp"
-#include "tcp_probe.hpp"
 
 namespace pairspace::itest {
 namespace {
@@ -20,26 +19,11 @@ constexpr auto arrive_bound = 20s;
 
 class FaultProxyTest : public FaultDevices {
  protected:
-  // Daemons paired and connected through the two proxies (faithful while pairing).
-  void paired_through_proxies(std::uint64_t seed) {
-    ASSERT_NO_FATAL_FAILURE(start_both_tracked());
-    to_alex = std::make_unique<FaultProxy>(port_of(alex_address), seed);
-    to_sam = std::make_unique<FaultProxy>(port_of(sam_address), seed ^ 0x5a5a5a5aULL);
-    ASSERT_TRUE(to_alex->listening() && to_sam->listening());
-    ASSERT_NO_FATAL_FAILURE(pair_via(to_alex->address(), to_sam->address()));
-  }
   nlohmann::json status_of(const fs::path& at) {
     auto r = cli_at(at, {"status", "--json"});
     auto parsed = nlohmann::json::parse(r.out, nullptr, false);
     return r.exit_code == 0 && parsed.is_object() ? parsed : nlohmann::json::object();
   }
-  void TearDown() override {
-    to_alex.reset();
-    to_sam.reset();
-    FaultDevices::TearDown();
-  }
-
-  std::unique_ptr<FaultProxy> to_alex, to_sam;
 };
 
 TEST_F(FaultProxyTest, SyncThroughCutsStallsAndSlicesEndsWithEveryOpOnceOnBoth) {

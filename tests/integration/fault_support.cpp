@@ -1,5 +1,7 @@
 #include "fault_support.hpp"
 
+#include "tcp_probe.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -130,6 +132,20 @@ void FaultDevices::pair_via(const std::string& alex_via, const std::string& sam_
     ASSERT_TRUE(start(*at, *at == alex ? alex_address : sam_address));
   }
   ASSERT_TRUE(wait_both_connected()) << peer_json(alex).dump() << "\n" << peer_json(sam).dump();
+}
+
+void FaultDevices::paired_through_proxies(std::uint64_t seed) {
+  ASSERT_NO_FATAL_FAILURE(start_both_tracked());
+  to_alex = std::make_unique<FaultProxy>(port_of(alex_address), seed);
+  to_sam = std::make_unique<FaultProxy>(port_of(sam_address), seed ^ 0x5a5a5a5aULL);
+  ASSERT_TRUE(to_alex->listening() && to_sam->listening());
+  ASSERT_NO_FATAL_FAILURE(pair_via(to_alex->address(), to_sam->address()));
+}
+
+void FaultDevices::TearDown() {
+  to_alex.reset();
+  to_sam.reset();
+  TwoDevices::TearDown();
 }
 
 }  // namespace pairspace::itest

@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "fault_proxy.hpp"
 #include "two_devices.hpp"
 
 namespace pairspace::itest {
@@ -49,7 +50,13 @@ class FaultDevices : public TwoDevices {
   // both daemons restarted so each dials the other through those addresses.
   void pair_via(const std::string& alex_via, const std::string& sam_via);
 
+  // Both daemons started, paired and connected through the proxies to_alex and to_sam
+  // (faithful until told otherwise), seeded from `seed`.
+  void paired_through_proxies(std::uint64_t seed);
+  void TearDown() override;
+
   std::map<fs::path, pid_t> pids;
+  std::unique_ptr<FaultProxy> to_alex, to_sam;
 };
 
 }  // namespace pairspace::itest
