@@ -156,6 +156,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+read -r load1 _ </proc/loadavg
+if awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+  say "note: this machine is busy (load $load1 on $(nproc) CPUs); every figure will be slower than on a quiet machine, and the report says so."
+fi
 say "running on 127.0.0.1 in $tmp (trials $trials, idle ${idle_seconds} s); peer logs stay there"
 /usr/bin/python3 -B "$repo/bench/peers/compare.py" --tmp "$tmp" --bin "$bin" --trials "$trials" \
   --idle-seconds "$idle_seconds" --out "$out" --command "$command_line" &

@@ -60,7 +60,8 @@ def _pair_once(tmp, bin_dir, ledger, env, trial):
     reader = LineReader(invite.stdout)
     _, first = reader.wait_for(lambda line: '"code"' in line, CLI_TIMEOUT_S)
     if first is None:
-        raise BenchError("`pair invite --wait` printed no code; its log is kept with --keep-logs DIR.")
+        raise BenchError("`pair invite --wait` printed no code; its log is kept with "
+                         "--keep-logs DIR.")
     code = json.loads(first[1])["code"]
     t0 = time.perf_counter()
     join = subprocess.run([b.cli, "--home", b.home, "--json", "pair", "join", "--peer", address,
