@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "crypto/secure.hpp"
 #include "daemon/partner.hpp"
 #include "daemon/responses.hpp"
@@ -15,10 +17,13 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Seconds are held to +/- 2200 (sync::max_time_ms): a client's Timestamp may say anything,
+// and past 2262 the nanosecond clock overflows.
 store::TimePoint to_time_point(const google::protobuf::Timestamp& ts) {
   using namespace std::chrono;
-  return store::TimePoint(
-      duration_cast<system_clock::duration>(seconds(ts.seconds()) + nanoseconds(ts.nanos())));
+  constexpr std::int64_t max_seconds = sync::max_time_ms / 1000;
+  return store::TimePoint(duration_cast<system_clock::duration>(
+      seconds(std::clamp(ts.seconds(), -max_seconds, max_seconds)) + nanoseconds(ts.nanos())));
 }
 
 }  // namespace

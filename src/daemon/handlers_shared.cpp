@@ -27,10 +27,13 @@ std::string hex(const sync::Hash& hash) {
   return out;
 }
 
+// Seconds are held to +/- 2200 (sync::max_time_ms): a client's Timestamp may say anything,
+// and past 2262 the nanosecond clock overflows.
 SystemClock::time_point from_ts(const google::protobuf::Timestamp& ts) {
   using namespace std::chrono;
-  return SystemClock::time_point(
-      duration_cast<SystemClock::duration>(seconds(ts.seconds()) + nanoseconds(ts.nanos())));
+  constexpr std::int64_t max_seconds = sync::max_time_ms / 1000;
+  return SystemClock::time_point(duration_cast<SystemClock::duration>(
+      seconds(std::clamp(ts.seconds(), -max_seconds, max_seconds)) + nanoseconds(ts.nanos())));
 }
 
 std::int64_t to_ms(SystemClock::time_point t) {
