@@ -1,4 +1,6 @@
 // The private journal: every text sealed with the data key, bound to its row and time.
+#include <sodium.h>
+
 #include "crypto/aead.hpp"
 #include "store/store_impl.hpp"
 
@@ -40,6 +42,44 @@ Result<v1::JournalEntry> open_entry(const crypto::SecureBytes& data_key, std::in
   entry.set_text(std::string(plain->view()));
   return entry;
 }
+
+// Opens many entries in a row (a listing) through ONE secure buffer: crypto::aead_open
+// returns each plaintext in its own sodium_malloc'ed block (guard pages, mprotect, mlock:
+// some 10 system calls and ~20 µs), which was nearly all of listing 100 000 entries. The
+// box format is crypto/aead.hpp's: nonce || ciphertext || tag. The buffer is wiped after
+// every entry.
+class EntryOpener {
+ public:
+  explicit EntryOpener(const crypto::SecureBytes& data_key) : m_key(data_key) {}
+
+  Result<v1::JournalEntry> open(std::int64_t id, std::int64_t created_at_ms,
+                                std::span<const std::uint8_t> sealed) {
+    if (sealed.size() < crypto::aead_overhead_bytes ||
+        sealed.size() - crypto::aead_overhead_bytes > max_entry_bytes ||
+        m_key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+      return unreadable_entry(id);
+    }
+    if (m_plain.empty()) m_plain = crypto::SecureBytes(max_entry_bytes);
+    const std::string ad = detail::journal_ad(id, created_at_ms);
+    unsigned long long written = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            m_plain.data(), &written, nullptr, sealed.data() + crypto::aead_nonce_bytes,
+            sealed.size() - crypto::aead_nonce_bytes, reinterpret_cast<const unsigned char*>(ad.data()),
+            ad.size(), sealed.data(), m_key.data()) != 0) {
+      return unreadable_entry(id);
+    }
+    v1::JournalEntry entry;
+    entry.set_id(static_cast<std::uint64_t>(id));
+    set_time(entry, created_at_ms);
+    entry.set_text(std::string(reinterpret_cast<const char*>(m_plain.data()), static_cast<std::size_t>(written)));
+    sodium_memzero(m_plain.data(), static_cast<std::size_t>(written));
+    return entry;
+  }
+
+ private:
+  const crypto::SecureBytes& m_key;
+  crypto::SecureBytes m_plain;
+};
 
 char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -112,12 +152,12 @@ Result<std::vector<v1::JournalEntry>> Store::journal_list(std::string_view grep,
   if (!stmt) return stmt.error();
   stmt->bind(1, since ? detail::to_ms(*since) : INT64_MIN);
   std::vector<v1::JournalEntry> entries;
+  EntryOpener opener(m_impl->data_key);
   for (;;) {
     auto row = stmt->step();
     if (!row) return row.error();
     if (!*row) break;
-    auto entry = open_entry(m_impl->data_key, stmt->column_int64(0), stmt->column_int64(1),
-                            stmt->column_blob(2));
+    auto entry = opener.open(stmt->column_int64(0), stmt->column_int64(1), stmt->column_blob(2));
     if (!entry) return entry.error();
     if (contains_folded(entry->text(), grep)) entries.push_back(std::move(*entry));
   }
