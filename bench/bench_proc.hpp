@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,9 +186,27 @@ inline pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, 
 
 struct RunResult {
   int exit_code = -1;
-  double ms = 0;  // spawn -> reaped
+  double ms = 0;      // spawn -> reaped
+  double cpu_ms = 0;  // the child's user + system CPU time (wait4)
   std::string out, err;
 };
+
+inline double cpu_ms_of(const rusage& u) {
+  const auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
+// CPU time every thread of pid has run, in ms (/proc/PID/task/*/schedstat, nanoseconds).
+inline double process_cpu_ms(pid_t pid) {
+  double total = 0;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    double ns = 0;
+    if (in >> ns) total += ns / 1e6;
+  }
+  return total;
+}
 
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -221,8 +240,10 @@ inline RunResult run(const std::vector<std::string>& argv, const fs::path& scrat
   const pid_t pid = spawn(argv, in_fd, out_fd, err_fd);
   watchdog().guard(pid, limit);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
   const auto t1 = Clock::now();
+  r.cpu_ms = cpu_ms_of(usage);
   watchdog().release();
   untrack_child(pid);
   ::close(in_fd);

@@ -215,8 +215,13 @@ void Bench::signals() {
   }
   Background watch({m_cli, "--home", m_b.home.string(), "watch"});
   if (!watch.wait_for("Watching", event_limit)) die("watch did not start");
-  std::vector<double> line_ms, cli_ms;
+  std::vector<double> line_ms, cli_ms, cli_cpu;
+  double a_cpu0 = 0, b_cpu0 = 0;
   for (int i = 0; i < m_o.signals + warmup_signals; ++i) {
+    if (i == warmup_signals) {
+      a_cpu0 = process_cpu_ms(m_a.pid);
+      b_cpu0 = process_cpu_ms(m_b.pid);
+    }
     const bool need = i % 2 == 0;
     std::vector<std::string> argv{m_cli, "--home", m_a.home.string(), "space"};
     if (need) {
@@ -255,7 +260,8 @@ void Bench::signals() {
       if (p[0].revents != 0 && !watch.pump()) die("B's watch ended");
     }
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    rusage usage{};
+    ::wait4(pid, &status, 0, &usage);
     untrack_child(pid);
     ::close(pidfd);
     if (!have_line) die("B's watch did not print the signal");
@@ -263,9 +269,12 @@ void Bench::signals() {
     if (i >= warmup_signals) {
       line_ms.push_back(to_ms(line_at - t0));
       cli_ms.push_back(to_ms(exit_at - t0));
+      cli_cpu.push_back(cpu_ms_of(usage));
     }
   }
-  const Stats line = stats_of(line_ms), cli = stats_of(cli_ms);
+  const double a_cpu = (process_cpu_ms(m_a.pid) - a_cpu0) / m_o.signals;
+  const double b_cpu = (process_cpu_ms(m_b.pid) - b_cpu0) / m_o.signals;
+  const Stats line = stats_of(line_ms), cli = stats_of(cli_ms), cpu = stats_of(cli_cpu);
   std::cout << "\n### Signal: `space need` on A -> the line printed by B's `pairspace watch`\n\n"
             << "| measure | median | p99 | n |\n|---|---:|---:|---:|\n"
             << "| `space need`/`space end` spawned on A -> B's watch line read | " << ms_cell(line.median) << " | "
@@ -273,7 +282,10 @@ void Bench::signals() {
             << "| the same CLI's own exit (it waits for B's delivery receipt) | " << ms_cell(cli.median) << " | "
             << ms_cell(cli.p99) << " | " << cli.n << " |\n"
             << "| floor: loopback TCP round trip (64 B, same program) | " << us_cell(m_rtt.median) << " | "
-            << us_cell(m_rtt.p99) << " | " << m_rtt.n << " |\n";
+            << us_cell(m_rtt.p99) << " | " << m_rtt.n << " |\n"
+            << "\nCPU per signal: the `space` CLI " << ms_cell(cpu.median) << " (median), A's daemon "
+            << ms_cell(a_cpu) << ", B's daemon " << ms_cell(b_cpu)
+            << " (mean; it includes the CLI's status requests while it waits for the receipt).\n";
   g_summary.push_back({"signal: `space need` -> B's `watch` line", ms_cell(line.median), ms_cell(line.p99),
                        "loopback RTT " + us_cell(m_rtt.median), "< 10 ms", verdict(line.median, 10)});
 }
@@ -342,16 +354,21 @@ void Bench::idle() {
 }
 
 void Bench::status() {
-  std::vector<double> t_true, t_status;
+  std::vector<double> t_true, t_status, cpu_status;
+  double daemon_cpu0 = 0;
   for (int i = 0; i < m_o.status_runs + 10; ++i) {  // interleaved: both see the same noise
+    if (i == 10) daemon_cpu0 = process_cpu_ms(m_a.pid);
     auto f = run({"/bin/true"}, m_scratch, false);
     auto s = ps(m_a, {"status"}, false);
     if (s.exit_code != 0) die("status failed");
     if (i >= 10) {
       t_true.push_back(f.ms);
       t_status.push_back(s.ms);
+      cpu_status.push_back(s.cpu_ms);
     }
   }
+  const double daemon_cpu = (process_cpu_ms(m_a.pid) - daemon_cpu0) / m_o.status_runs;
+  const Stats cpu = stats_of(cpu_status);
   m_true = stats_of(t_true);
   m_status = stats_of(t_status);
   std::cout << "\n### CLI: `pairspace status` against a running, paired daemon\n\n"
@@ -359,7 +376,10 @@ void Bench::status() {
             << "| `pairspace status` (spawn -> reaped, output to /dev/null) | " << ms_cell(m_status.median) << " | "
             << ms_cell(m_status.p99) << " | " << m_status.n << " |\n"
             << "| floor: `/bin/true` (process start, same loop) | " << ms_cell(m_true.median) << " | "
-            << ms_cell(m_true.p99) << " | " << m_true.n << " |\n";
+            << ms_cell(m_true.p99) << " | " << m_true.n << " |\n"
+            << "\nCPU per call: the CLI " << ms_cell(cpu.median) << " (median, user + system), the daemon "
+            << ms_cell(daemon_cpu) << " (mean). The rest of the wall time is process creation, the "
+               "dynamic loader's page faults and waiting to be scheduled.\n";
   g_summary.push_back({"CLI: `pairspace status`", ms_cell(m_status.median), ms_cell(m_status.p99),
                        "`/bin/true` " + ms_cell(m_true.median), "< 10 ms", verdict(m_status.median, 10)});
 }
@@ -442,9 +462,11 @@ void Bench::journal() {
     std::ofstream(home / "filled") << m_o.journal << "\n";
   }
   start(j);
-  std::vector<double> list_ms, status_ms;
+  std::vector<double> list_ms, status_ms, list_cpu;
   std::size_t lines = 0;
+  double daemon_cpu0 = 0;
   for (int i = 0; i < m_o.journal_runs + 2; ++i) {
+    if (i == 2) daemon_cpu0 = process_cpu_ms(j.pid);
     auto r = ps(j, {"journal", "list", "--grep", "needle"}, true, 120s);
     if (r.exit_code != 0) die("journal list failed: " + r.err);
     lines = static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n'));
@@ -452,8 +474,10 @@ void Bench::journal() {
     if (i >= 2) {
       list_ms.push_back(r.ms);
       status_ms.push_back(s.ms);
+      list_cpu.push_back(r.cpu_ms);
     }
   }
+  const double daemon_cpu = (process_cpu_ms(j.pid) - daemon_cpu0) / m_o.journal_runs;
   stop(j);
   // The store alone, in this process (the daemon is stopped; its lock is taken as it would).
   std::vector<double> store_ms;
@@ -472,7 +496,8 @@ void Bench::journal() {
       found = entries->size();
     }
   }
-  const Stats list = stats_of(list_ms), status_rt = stats_of(status_ms), store_only = stats_of(store_ms);
+  const Stats list = stats_of(list_ms), status_rt = stats_of(status_ms), store_only = stats_of(store_ms),
+              cli_cpu = stats_of(list_cpu);
   std::cout << "\n### Store: `pairspace journal list --grep needle` over " << m_o.journal << " entries\n\n"
             << "It prints " << lines << " lines (" << found << " entries match).\n\n"
             << "| measure | median | p99 | n |\n|---|---:|---:|---:|\n"
@@ -481,7 +506,9 @@ void Bench::journal() {
             << "| the store alone: Store::journal_list in process (open each entry, match) | "
             << ms_cell(store_only.median) << " | " << ms_cell(store_only.p99) << " | " << store_only.n << " |\n"
             << "| floor: `pairspace status` against the same daemon | " << ms_cell(status_rt.median) << " | "
-            << ms_cell(status_rt.p99) << " | " << status_rt.n << " |\n";
+            << ms_cell(status_rt.p99) << " | " << status_rt.n << " |\n"
+            << "\nCPU per `journal list`: the daemon " << ms_cell(daemon_cpu) << " (mean, with one `status`), the CLI "
+            << ms_cell(cli_cpu.median) << " (median).\n";
   g_summary.push_back({"store: `journal list --grep` over " + std::to_string(m_o.journal), ms_cell(list.median),
                        ms_cell(list.p99), "store alone " + ms_cell(store_only.median) + "; `status` " +
                        ms_cell(status_rt.median), "-", "-"});

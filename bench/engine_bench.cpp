@@ -5,10 +5,12 @@
 // run: the loopback round trip and the crypto floor. Then reconnect: TCP connect + KK
 // handshake (with the replay timestamps persisted, as the daemon does) + SyncHello each way.
 //
-//   engine_bench [--signals N] [--reconnects N] [--rtt N]
+//   engine_bench [--signals N] [--reconnects N] [--rtt N] [--pairings N]
 //
 // Prints Markdown tables. Opt-in (-DPAIRSPACE_BENCH=ON); scripts/bench.sh runs it.
 #include <benchmark/benchmark.h>
+#include <dlfcn.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,15 +26,37 @@
 #include <vector>
 
 #include "bench_util.hpp"
+#include "crypto/identity_keys.hpp"
 #include "crypto/secure.hpp"
 #include "daemon/shared.hpp"
 #include "peer/frame_codec.hpp"
+#include "peer/invite_code.hpp"
+#include "peer/pairing_inviter.hpp"
+#include "peer/pairing_joiner.hpp"
 #include "peer/session.hpp"
 #include "peer/transport.hpp"
 #include "store/store.hpp"
 #include "sync/fold.hpp"
 #include "sync/op_log.hpp"
 #include "sync/sync_session.hpp"
+
+// Counts libsodium's guarded allocations (SecureBytes): each is an mmap of 3+ pages, two
+// mprotects, madvise and mlock, and as many calls again to free it.
+namespace {
+std::atomic<long> g_secure_allocs{0};
+}  // namespace
+
+extern "C" void* sodium_malloc(std::size_t size) {
+  using Fn = void* (*)(std::size_t);
+  static const Fn real = [] {
+    void* sym = dlsym(RTLD_NEXT, "sodium_malloc");
+    Fn fn = nullptr;
+    std::memcpy(&fn, &sym, sizeof fn);
+    return fn;
+  }();
+  g_secure_allocs.fetch_add(1, std::memory_order_relaxed);
+  return real(size);
+}
 
 namespace {
 
@@ -44,6 +68,7 @@ using SystemClock = std::chrono::system_clock;
 constexpr int default_signals = 2000;
 constexpr int default_reconnects = 300;
 constexpr int default_rtt = 5000;
+constexpr int default_pairings = 100;
 constexpr int warmup_signals = 50;
 constexpr int crypto_rounds = 2000;
 constexpr int aead_rounds = 100'000;
@@ -214,7 +239,7 @@ struct SignalTimes {  // steady-clock stamps of one signal
 
 struct SignalRun {
   std::vector<SignalTimes> times;
-  int frames_per_signal = 0;
+  double secure_allocs_per_signal = 0;  // both sides together
 };
 
 v1::Op space_op(int i) {
@@ -277,7 +302,9 @@ SignalRun run_signals(Pair& pair, int count) {
   });
   DialTimes dial_times;
   Live live = dial(pair.a, port, pair.b.id, dial_times);
+  long allocs_before = 0;
   for (int i = 0; i < count + warmup_signals; ++i) {
+    if (i == warmup_signals) allocs_before = g_secure_allocs.load();
     SignalTimes& t = run.times[static_cast<std::size_t>(i)];
     t.start = Clock::now();
     must(pair.a.log->create_local_op(space_op(i), SystemClock::now()), "create");
@@ -293,7 +320,7 @@ SignalRun run_signals(Pair& pair, int count) {
     auto frame = must(live.transport->decrypt(*ack), "A decrypt ack");
     must(live.session->on_frame(frame), "A ack");
   }
-  run.frames_per_signal = 2;
+  run.secure_allocs_per_signal = static_cast<double>(g_secure_allocs.load() - allocs_before) / count;
   ::shutdown(live.fd, SHUT_WR);
   b_thread.join();
   ::close(live.fd);
@@ -305,7 +332,10 @@ SignalRun run_signals(Pair& pair, int count) {
 
 // ---- reconnect
 
+double g_secure_allocs_per_reconnect = 0;
+
 std::vector<DialTimes> run_reconnects(Pair& pair, int count) {
+  const long allocs_before = g_secure_allocs.load();
   std::uint16_t port = 0;
   const int lfd = listen_loopback(port);
   if (lfd < 0) die("listen");
@@ -327,7 +357,59 @@ std::vector<DialTimes> run_reconnects(Pair& pair, int count) {
   }
   b_thread.join();
   ::close(lfd);
+  g_secure_allocs_per_reconnect = static_cast<double>(g_secure_allocs.load() - allocs_before) / count;
   return all;
+}
+
+// ---- pairing, both state machines in this process (no network, no store)
+
+struct PairingFigures {
+  Stats total;
+  double secure_allocs = 0;
+  int messages = 0;
+};
+
+PairingFigures run_pairings(int count) {
+  PairingFigures f;
+  const auto joiner_keys = crypto::generate_identity_keys();
+  const auto inviter_keys = crypto::generate_identity_keys();
+  const peer::LocalDevice joiner{"Sam", joiner_keys.sign_public, joiner_keys.sign_secret.span(),
+                                 joiner_keys.dh_public, joiner_keys.dh_secret.span(), 47475};
+  const peer::LocalDevice inviter{"Alex", inviter_keys.sign_public, inviter_keys.sign_secret.span(),
+                                  inviter_keys.dh_public, inviter_keys.dh_secret.span(), 47474};
+  std::vector<double> times;
+  const long allocs_before = g_secure_allocs.load();
+  for (int round = 0; round < count; ++round) {
+    const std::string code = peer::generate_invite_code();
+    int messages = 0;
+    const auto t0 = Clock::now();
+    auto j = must(peer::PairingJoiner::start(joiner, code), "joiner");
+    auto first = j.take_outgoing();
+    if (first.size() != 1) die("joiner: one first message");
+    ++messages;
+    auto inv = must(peer::PairingInviter::accept(inviter, code, first.front()), "inviter");
+    std::vector<peer::Bytes> to_joiner = inv.take_outgoing(), to_inviter;
+    while (!to_joiner.empty() || !to_inviter.empty()) {
+      for (auto& body : to_joiner) {
+        ++messages;
+        must(j.receive(body), "joiner receive");
+      }
+      to_joiner.clear();
+      to_inviter = j.take_outgoing();
+      for (auto& body : to_inviter) {
+        ++messages;
+        must(inv.receive(body), "inviter receive");
+      }
+      to_inviter.clear();
+      to_joiner = inv.take_outgoing();
+    }
+    times.push_back(to_us(Clock::now() - t0));
+    if (!j.is_done() || !inv.is_done() || !j.result() || !inv.result()) die("pairing did not finish");
+    f.messages = messages;
+  }
+  f.secure_allocs = static_cast<double>(g_secure_allocs.load() - allocs_before) / count;
+  f.total = stats_of(times);
+  return f;
 }
 
 // ---- floors and pieces, each alone
@@ -346,7 +428,29 @@ std::vector<double> time_each(int rounds, F&& f) {
 
 struct Pieces {
   Stats sign_verify_raw, sign_raw, verify_raw, aead_200, sign_op, verify_op;
+  Stats x25519, ristretto, secure_alloc, fsync;
 };
+
+// fdatasync of one 4 KiB page rewritten in place, in the stores' directory (the disk floor
+// under every durable commit).
+Stats measure_fsync(const fs::path& dir, int rounds) {
+  const fs::path file = dir / "fsync-probe";
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) die("fsync probe");
+  std::vector<std::uint8_t> page(4096, 0x33);
+  for (int i = 0; i < 16; ++i) {
+    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>(i) * 4096) < 0) die("pwrite");
+  }
+  ::fsync(fd);
+  auto v = time_each(rounds, [&](int i) {
+    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>(i % 16) * 4096) < 0) die("pwrite");
+    ::fdatasync(fd);
+  });
+  ::close(fd);
+  std::error_code ec;
+  fs::remove(file, ec);
+  return stats_of(std::move(v));
+}
 
 Pieces measure_pieces(Pair& pair) {
   Pieces p;
@@ -377,6 +481,26 @@ Pieces measure_pieces(Pair& pair) {
     nonce[0] = static_cast<std::uint8_t>(i);
     crypto_aead_chacha20poly1305_ietf_encrypt(sealed.data(), &sealed_len, plain.data(), plain.size(),
                                               nullptr, 0, nullptr, nonce, key);
+  }));
+  std::uint8_t scalar[32], point[32], out[32];
+  randombytes_buf(scalar, sizeof scalar);
+  crypto_scalarmult_base(point, scalar);
+  p.x25519 = stats_of(time_each(crypto_rounds, [&](int i) {
+    scalar[0] = static_cast<std::uint8_t>(i);
+    if (crypto_scalarmult(out, scalar, point) != 0) die("x25519");
+  }));
+  std::uint8_t hash[crypto_core_ristretto255_HASHBYTES], rpoint[32], rscalar[32];
+  randombytes_buf(hash, sizeof hash);
+  crypto_core_ristretto255_scalar_random(rscalar);
+  p.ristretto = stats_of(time_each(crypto_rounds, [&](int i) {
+    hash[0] = static_cast<std::uint8_t>(i);
+    crypto_core_ristretto255_from_hash(rpoint, hash);
+    if (crypto_scalarmult_ristretto255(out, rscalar, rpoint) != 0) die("ristretto");
+  }));
+  p.secure_alloc = stats_of(time_each(crypto_rounds, [&](int) {
+    void* m = sodium_malloc(32);
+    if (m == nullptr) die("sodium_malloc");
+    sodium_free(m);
   }));
   // The op layer's own sign and verify (serialise + context + Ed25519 + parse + field checks).
   v1::Op op = space_op(0);
@@ -426,6 +550,22 @@ void print_signals(const char* label, const SignalRun& run, const Stats& rtt, co
   row("B: SyncSession::on_frame (verify + store append) + ack", stats_of(span_us(t, &SignalTimes::opened, &SignalTimes::applied)),
       "of which verify_op alone ≈ " + fmt(pieces.verify_op.median) + " µs");
   row("B: fold + digests + event", stats_of(span_us(t, &SignalTimes::applied, &SignalTimes::event)));
+  std::cout << "\nSecureBytes (sodium_malloc) allocations per signal, both sides: "
+            << fmt(run.secure_allocs_per_signal, 1) << " (≈ " << fmt(run.secure_allocs_per_signal * pieces.secure_alloc.median, 0)
+            << " µs at the median cost above).\n";
+}
+
+void print_pairing(const PairingFigures& f, const Pieces& p) {
+  // Per side: CPace = one from_hash + scalarmult for the share and one scalarmult for K (two
+  // ristretto rows); Noise XX = one X25519 keygen and three DH (four X25519); the PairProof =
+  // one Ed25519 sign and one verify. Both sides work in turn, so the floor is twice that.
+  const double floor = 2 * (2 * p.ristretto.median + 4 * p.x25519.median + p.sign_raw.median + p.verify_raw.median);
+  std::cout << "\n### Pairing handshake in process (CPace + Noise XXpsk3 + proofs; no network, no store)\n\n"
+            << "| measure | median µs | p99 µs | n | note |\n|---|---:|---:|---:|---|\n";
+  row("both state machines, start -> both done", f.total, std::to_string(f.messages) + " messages");
+  std::cout << "| floor: the public-key operations alone | " << fmt(floor) << " | | | 2 × (2 ristretto + 4 X25519 + sign + verify) |\n"
+            << "\nSecureBytes allocations per pairing, both sides: " << fmt(f.secure_allocs, 0) << " (≈ "
+            << fmt(f.secure_allocs * p.secure_alloc.median / 1000.0, 2) << " ms at the median cost above).\n";
 }
 
 void print_floors(const Stats& rtt_before, const Stats& rtt_after, const Pieces& p) {
@@ -436,6 +576,10 @@ void print_floors(const Stats& rtt_before, const Stats& rtt_after, const Pieces&
   row("Ed25519 verify (libsodium)", p.verify_raw);
   row("Ed25519 sign + verify", p.sign_verify_raw);
   row("ChaCha20-Poly1305 IETF, 200 B", p.aead_200);
+  row("X25519 scalar multiplication", p.x25519);
+  row("ristretto255 from_hash + scalarmult", p.ristretto);
+  row("sodium_malloc + sodium_free, 32 B (one SecureBytes)", p.secure_alloc, "guard pages, mprotect, mlock");
+  row("fdatasync, 4 KiB page rewritten (stores' file system)", p.fsync, "the disk floor of a durable commit");
   row("sync::sign_op (serialise + sign)", p.sign_op);
   row("sync::verify_op (parse + verify + checks)", p.verify_op);
 }
@@ -462,6 +606,7 @@ void print_reconnects(const std::vector<DialTimes>& all, const Stats& rtt) {
   row("A: next_session_ts persisted (store write)", stats_of(ts));
   row("A: KK message 1 + finish + hello encrypt", stats_of(crypto));
   row("A: wait for reply (B: decrypt init, ts persisted, KK message 2)", stats_of(wait));
+  std::cout << "\nSecureBytes allocations per reconnect, both sides: " << fmt(g_secure_allocs_per_reconnect, 1) << ".\n";
 }
 
 }  // namespace
@@ -470,6 +615,7 @@ int main(int argc, char** argv) {
   int signals = default_signals;
   int reconnects = default_reconnects;
   int rtt_rounds = default_rtt;
+  int pairings = default_pairings;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
@@ -477,6 +623,7 @@ int main(int argc, char** argv) {
     if (flag == "--signals") signals = value;
     else if (flag == "--reconnects") reconnects = value;
     else if (flag == "--rtt") rtt_rounds = value;
+    else if (flag == "--pairings") pairings = value;
     else die("unknown flag " + flag);
   }
   crypto::ensure_sodium();
@@ -486,9 +633,11 @@ int main(int argc, char** argv) {
 
   const Stats rtt_before = stats_of(loopback_round_trips(rtt_rounds));
   Pair on_disk = make_pair(root);
-  const Pieces pieces = measure_pieces(on_disk);
+  Pieces pieces = measure_pieces(on_disk);
+  pieces.fsync = measure_fsync(root, 200);
   const SignalRun disk_run = run_signals(on_disk, signals);
   const auto reconnect_times = run_reconnects(on_disk, reconnects);
+  const PairingFigures pairing = run_pairings(pairings);
   Pair in_memory = make_pair(std::nullopt);
   const SignalRun memory_run = run_signals(in_memory, signals);
   const Stats rtt_after = stats_of(loopback_round_trips(rtt_rounds));
@@ -498,6 +647,29 @@ int main(int argc, char** argv) {
   print_signals("on-disk stores, as the daemon keeps them", disk_run, rtt_before, pieces);
   print_signals("in-memory stores: no disk", memory_run, rtt_before, pieces);
   print_reconnects(reconnect_times, rtt_before);
+  print_pairing(pairing, pieces);
+
+  const Stats disk = stats_of(span_us(disk_run.times, &SignalTimes::start, &SignalTimes::event));
+  const Stats memory = stats_of(span_us(memory_run.times, &SignalTimes::start, &SignalTimes::event));
+  std::vector<double> dial_total;
+  for (const auto& t : reconnect_times) dial_total.push_back(t.total_us);
+  const Stats dial = stats_of(dial_total);
+  const auto verdict = [](double us) { return us < 1000 ? "met" : "**missed**"; };
+  std::cout << "\n### Summary\n\n| figure | median | p99 | floor (same run) | target | |\n|---|---:|---:|---|---|---|\n"
+            << "| in-engine signal, op on A -> event on B (on-disk stores) | " << fmt(disk.median) << " µs | "
+            << fmt(disk.p99) << " µs | one fdatasync " << fmt(pieces.fsync.median) << " µs + sign " << fmt(pieces.sign_raw.median)
+            << " + verify " << fmt(pieces.verify_raw.median) << " + RTT/2 " << fmt(rtt_before.median / 2) << " µs | < 1000 µs | "
+            << verdict(disk.median) << " |\n"
+            << "| in-engine signal, op on A -> event on B (in-memory stores) | " << fmt(memory.median) << " µs | "
+            << fmt(memory.p99) << " µs | sign + verify + RTT/2 = "
+            << fmt(pieces.sign_raw.median + pieces.verify_raw.median + rtt_before.median / 2) << " µs | < 1000 µs | "
+            << verdict(memory.median) << " |\n"
+            << "| in-engine reconnect: connect -> first synced frame (2 round trips) | " << fmt(dial.median) << " µs | "
+            << fmt(dial.p99) << " µs | 2 × RTT " << fmt(2 * rtt_before.median) << " µs + two fdatasyncs | - | - |\n"
+            << "| in-process pairing handshake (both sides) | " << fmt(pairing.total.median) << " µs | "
+            << fmt(pairing.total.p99) << " µs | public-key ops "
+            << fmt(2 * (2 * pieces.ristretto.median + 4 * pieces.x25519.median + pieces.sign_raw.median + pieces.verify_raw.median))
+            << " µs | - | - |\n";
 
   on_disk = Pair{};
   std::error_code ec;
