@@ -79,8 +79,8 @@ def build_report(args, ps, wh, st_delay, st_other, when, loads):
          ps["wake"], st_other["wake"], "Syncthing"),
     ]
     extras = [
-        ("`space need` wall time on A (it returns once B has confirmed; the CLI looks for "
-         "that confirmation every 100 ms)",
+        ("`space need` wall time on A (the command returns once B's device has confirmed "
+         "it)",
          ps["cli"].median_text()),
         ("`pair join` wall time on B alone", ps["join"].median_text()),
         ("magic-wormhole mailbox server RSS", wh["mailbox_rss"].median_text()),
