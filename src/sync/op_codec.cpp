@@ -121,6 +121,10 @@ std::string check_op_fields(const v1::Op& op, bool require_body) {
   if (op.lamport() == 0 || op.lamport() > max_lamport) return "a logical clock out of range";
   if (op.wall_time_ms() < 0) return "a time before 1970";
   if (op.wall_time_ms() > max_time_ms) return "a time after 2200";
+  if (op.prev_hash().size() != (op.seq() == 1 ? 0 : Hash{}.size())) {
+    return op.seq() == 1 ? "a first change that names one before it"
+                         : "a malformed link to the change before it";
+  }
   return check_body(op, require_body);
 }
 
@@ -152,33 +156,48 @@ Result<VerifiedOp> sign_op(const v1::Op& op, const crypto::SecureBytes& sign_sec
   return out;
 }
 
-Result<VerifiedOp> verify_op(std::string signed_op, std::span<const PublicKey> authors) {
+Result<VerifiedOp> parse_op(std::string signed_op, std::span<const PublicKey> authors) {
   crypto::ensure_sodium();
   if (signed_op.empty() || signed_op.size() > max_signed_op_bytes) return refused("a change of an impossible size");
   v1::SignedOp envelope;
   if (!envelope.ParseFromString(signed_op)) return refused("a change that could not be read");
   if (envelope.op().empty() || envelope.op().size() > max_op_bytes) return refused("a change of an impossible size");
   if (envelope.signature().size() != signature_bytes) return refused("a malformed signature");
-  v1::Op op;
-  if (!op.ParseFromString(envelope.op())) return refused("a change that could not be read");
-  if (op.author().size() != PublicKey{}.size()) return refused("an author key of the wrong size");
-  const auto author = key_of(op.author());
+  VerifiedOp out;
+  if (!out.op.ParseFromString(envelope.op())) return refused("a change that could not be read");
+  if (out.op.author().size() != PublicKey{}.size()) return refused("an author key of the wrong size");
+  const auto author = key_of(out.op.author());
   const bool known = std::any_of(authors.begin(), authors.end(), [&](const PublicKey& k) {
     return sodium_memcmp(k.data(), author.data(), k.size()) == 0;
   });
   if (!known) return refused("a change from a device that is not part of this pairing");
+  if (auto why = check_op_fields(out.op, false); !why.empty()) return refused(why);
+  out.hash = content_hash(envelope.op());
+  out.signed_op = std::move(signed_op);
+  return out;
+}
+
+Status check_signature(const VerifiedOp& op) {
+  crypto::ensure_sodium();
+  v1::SignedOp envelope;
+  if (!envelope.ParseFromString(op.signed_op) || envelope.signature().size() != signature_bytes ||
+      op.op.author().size() != PublicKey{}.size()) {
+    return refused("a change that could not be read");
+  }
   const auto message = signed_message(envelope.op());
   if (crypto_sign_verify_detached(
           reinterpret_cast<const unsigned char*>(envelope.signature().data()), message.data(),
-          message.size(), author.data()) != 0) {
+          message.size(), key_of(op.op.author()).data()) != 0) {
     return refused("a signature that does not check out");
   }
-  if (auto why = check_op_fields(op, false); !why.empty()) return refused(why);
-  VerifiedOp out;
-  out.hash = content_hash(envelope.op());
-  out.op = std::move(op);
-  out.signed_op = std::move(signed_op);
-  return out;
+  return ok_status();
+}
+
+Result<VerifiedOp> verify_op(std::string signed_op, std::span<const PublicKey> authors) {
+  auto op = parse_op(std::move(signed_op), authors);
+  if (!op) return op.error();
+  if (auto st = check_signature(*op); !st) return st.error();
+  return op;
 }
 
 Result<VerifiedOp> parse_stored_op(std::string signed_op) {

@@ -47,19 +47,27 @@ std::string short_id(const Hash& content_hash);
 PublicKey key_of(const std::string& bytes);  // bytes must hold 32 bytes
 std::string to_bytes(std::span<const std::uint8_t> bytes);
 
-// Checks the op's envelope (author size, seq, lamport, wall time) and body (sizes, enums,
-// ranges). Returns an empty string when fine, else what is wrong (for a log or an error).
+// Checks the op's envelope (author size, seq, lamport, wall time, prev_hash: empty for
+// seq 1, else 32 bytes) and body (sizes, enums, ranges). Returns an empty string when fine, else what is wrong (for a log or an error).
 // An op with no body this version knows passes (it is kept and forwarded, and the fold
 // ignores it), unless require_body.
 std::string check_op_fields(const v1::Op& op, bool require_body);
 
-// Serialises op (author, seq, lamport, wall time and body already set) and signs it.
+// Serialises op (author, seq, lamport, wall time, prev_hash and body already set) and
+// signs it.
 // Fields that do not pass check_op_fields, or an op over max_op_bytes: CODE_USAGE.
 Result<VerifiedOp> sign_op(const v1::Op& op, const crypto::SecureBytes& sign_secret);
 
 // Parses and checks a SignedOp from one of the given authors: size, signature, author
-// field, fields. Anything wrong: CODE_REFUSED.
+// field, fields. Anything wrong: CODE_REFUSED. (= parse_op + check_signature)
 Result<VerifiedOp> verify_op(std::string signed_op, std::span<const PublicKey> authors);
+
+// Everything verify_op checks but the signature itself (its length is checked): for a
+// batch, whose ops are authenticated through their authors' hash chains and one signature
+// per author (OpLog::apply_remote_batch, docs/sync.md). CODE_REFUSED.
+Result<VerifiedOp> parse_op(std::string signed_op, std::span<const PublicKey> authors);
+// The Ed25519 signature of an op parse_op accepted, by its author. CODE_REFUSED.
+Status check_signature(const VerifiedOp& op);
 
 // Parses an op read back from the store, where it was sealed after verify_op (or
 // sign_op) checked it; the signature is not checked again (the seal authenticates it).

@@ -65,8 +65,9 @@ Status OpLog::load() {
     if (!op) return op.error();
     const auto& ops = ops_of(row.author);
     const bool in_order = ops.empty() || ops.back().op.lamport() < op->op.lamport();
+    const bool linked = op->op.prev_hash() == (ops.empty() ? std::string() : to_bytes(ops.back().hash));
     if (op->op.author() != to_bytes(key_of(row.author)) || op->op.seq() != row.seq ||
-        op->op.lamport() != row.lamport || row.seq != ops.size() + 1 || !in_order) {
+        op->op.lamport() != row.lamport || row.seq != ops.size() + 1 || !in_order || !linked) {
       return damaged_log();
     }
     append_in_memory(row.author, std::move(*op));
@@ -99,20 +100,15 @@ void OpLog::append_in_memory(OpAuthor author, VerifiedOp op) {
   m_state.reset();
 }
 
+std::string OpLog::next_prev_hash(OpAuthor author) const {
+  const auto& ops = ops_of(author);
+  return ops.empty() ? std::string() : to_bytes(ops.back().hash);
+}
+
 Result<VerifiedOp> OpLog::create_local_op(const v1::Op& body, TimePoint now) {
-  v1::Op op = body;
-  op.set_author(to_bytes(m_keys.self));
-  op.set_seq(head(OpAuthor::self) + 1);
-  op.set_lamport(m_max_lamport + 1);
-  op.set_wall_time_ms(to_ms(now));
-  auto signed_op = sign_op(op, m_keys.self_sign_secret);
-  if (!signed_op) return signed_op.error();
-  const store::StoredOp row{OpAuthor::self, op.seq(), op.lamport(), signed_op->signed_op};
-  if (auto st = m_store.append_ops(std::span<const store::StoredOp>(&row, 1)); !st) {
-    return st.error();
-  }
-  append_in_memory(OpAuthor::self, *signed_op);
-  return signed_op;
+  auto made = create_local_ops(std::span<const v1::Op>(&body, 1), now);
+  if (!made) return made.error();
+  return ops_of(OpAuthor::self).back();
 }
 
 Result<std::size_t> OpLog::create_local_ops(std::span<const v1::Op> bodies, TimePoint now) {
@@ -122,14 +118,17 @@ Result<std::size_t> OpLog::create_local_ops(std::span<const v1::Op> bodies, Time
   rows.reserve(bodies.size());
   std::uint64_t seq = head(OpAuthor::self);
   std::uint64_t lamport = m_max_lamport;
+  std::string prev_hash = next_prev_hash(OpAuthor::self);
   for (const auto& body : bodies) {
     v1::Op op = body;
     op.set_author(to_bytes(m_keys.self));
     op.set_seq(++seq);
     op.set_lamport(++lamport);
     op.set_wall_time_ms(to_ms(now));
+    op.set_prev_hash(prev_hash);
     auto signed_op = sign_op(op, m_keys.self_sign_secret);
     if (!signed_op) return signed_op.error();
+    prev_hash = to_bytes(signed_op->hash);
     rows.push_back(store::StoredOp{OpAuthor::self, seq, lamport, signed_op->signed_op});
     made.push_back(std::move(*signed_op));
   }
@@ -139,21 +138,39 @@ Result<std::size_t> OpLog::create_local_ops(std::span<const v1::Op> bodies, Time
   return made.size();
 }
 
+// Every op is parsed and checked, and linked into its author's chain, before the one
+// signature per author is checked: the newest new op of each author in the batch. Its
+// signature covers its prev_hash, which names the op before it exactly (BLAKE2b-256), and
+// so on down to the op this device already held: one valid signature authenticates every
+// new op of that author in the batch.
 Result<BatchOutcome> OpLog::apply_remote_batch(std::span<const std::string> signed_ops) {
   const std::array<PublicKey, 2> authors{m_keys.self, m_keys.partner};
-  std::vector<VerifiedOp> verified;
-  verified.reserve(signed_ops.size());
+  std::vector<VerifiedOp> parsed;
+  parsed.reserve(signed_ops.size());
   for (const auto& bytes : signed_ops) {
-    auto op = verify_op(bytes, authors);
+    auto op = parse_op(bytes, authors);
     if (!op) return op.error();
-    verified.push_back(std::move(*op));
+    parsed.push_back(std::move(*op));
   }
-  return apply_verified_batch(std::move(verified));
+  BatchOutcome outcome;
+  auto fresh = admit(std::move(parsed), outcome);
+  if (!fresh) return fresh.error();
+  for (const auto& ops : *fresh) {
+    if (ops.empty()) continue;
+    if (auto st = check_signature(ops.back()); !st) return st.error();
+  }
+  return commit(std::move(*fresh), outcome);
 }
 
 Result<BatchOutcome> OpLog::apply_verified_batch(std::vector<VerifiedOp> ops) {
-  std::array<std::vector<VerifiedOp>, 2> fresh;
   BatchOutcome outcome;
+  auto fresh = admit(std::move(ops), outcome);
+  if (!fresh) return fresh.error();
+  return commit(std::move(*fresh), outcome);
+}
+
+Result<OpLog::Fresh> OpLog::admit(std::vector<VerifiedOp> ops, BatchOutcome& outcome) const {
+  Fresh fresh;
   for (auto& op : ops) {
     const auto found = author_of(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(op.op.author().data()), op.op.author().size()));
@@ -177,8 +194,19 @@ Result<BatchOutcome> OpLog::apply_verified_batch(std::vector<VerifiedOp> ops) {
     if (previous != nullptr && previous->op.lamport() >= op.op.lamport()) {
       return refused("a change whose logical clock went backwards");
     }
+    const std::string_view link = op.op.prev_hash();
+    if (previous == nullptr ? !link.empty()
+                            : link != std::string_view(reinterpret_cast<const char*>(
+                                                           previous->hash.data()),
+                                                       previous->hash.size())) {
+      return refused("a change that does not follow the one before it");
+    }
     fresh[i].push_back(std::move(op));
   }
+  return fresh;
+}
+
+Result<BatchOutcome> OpLog::commit(Fresh fresh, BatchOutcome outcome) {
   std::vector<store::StoredOp> rows;
   for (const auto author : both_authors) {
     for (const auto& op : fresh[index_of(author)]) {

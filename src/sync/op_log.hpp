@@ -46,20 +46,24 @@ class OpLog {
   std::optional<OpAuthor> author_of(std::span<const std::uint8_t> key) const;
 
   // Signs a new op of this device: seq = own head + 1, lamport = highest seen + 1,
-  // wall time = now; body = op's body (anything else in op is overwritten). Persisted
-  // before it returns. Bad fields: CODE_USAGE, nothing stored.
+  // wall time = now, prev_hash = content hash of its op before; body = op's body (anything
+  // else in op is overwritten). Persisted before it returns. Bad fields: CODE_USAGE,
+  // nothing stored.
   Result<VerifiedOp> create_local_op(const v1::Op& body, TimePoint now);
   // The same for many ops at once, stored in ONE transaction (tools and benchmarks that
   // fill a log). Any bad body: CODE_USAGE, nothing stored. Returns how many were made.
   Result<std::size_t> create_local_ops(std::span<const v1::Op> bodies, TimePoint now);
 
-  // Verifies every op first (signature, known author, fields, seq continuity per author,
-  // lamport rising per author), then stores the new ones in ONE transaction. A bad op, a
-  // gap, or a different op under a seq already held refuses the WHOLE batch
-  // (CODE_REFUSED) and nothing is applied. Ops already held are ignored.
+  // Checks every op first (known author, fields, seq continuity per author, lamport
+  // rising per author, each new op's prev_hash = the content hash of its author's op
+  // before it), then the Ed25519 signature of each author's newest new op in the batch
+  // (which authenticates the others through the chain), then stores the new ones in ONE
+  // transaction. A bad op, a gap, a broken link, a bad signature, or a different op under
+  // a seq already held refuses the WHOLE batch (CODE_REFUSED) and nothing is applied. Ops
+  // already held are ignored. Every op's own signature is stored and forwarded as received.
   Result<BatchOutcome> apply_remote_batch(std::span<const std::string> signed_ops);
   // The same for ops verify_op (or sign_op) already checked: everything but the signature
-  // (the author must still be one of this log's two).
+  // (the author must still be one of this log's two, and the links must hold).
   Result<BatchOutcome> apply_verified_batch(std::vector<VerifiedOp> ops);
 
   std::uint64_t head(OpAuthor author) const;
@@ -89,7 +93,11 @@ class OpLog {
     OpAuthor author;
     std::uint64_t seq;
   };
+  using Fresh = std::array<std::vector<VerifiedOp>, 2>;  // new ops per author, by seq
   OpLog(store::Store& store, OpLogKeys keys) : m_store(store), m_keys(std::move(keys)) {}
+  Result<Fresh> admit(std::vector<VerifiedOp> ops, BatchOutcome& outcome) const;
+  Result<BatchOutcome> commit(Fresh fresh, BatchOutcome outcome);
+  std::string next_prev_hash(OpAuthor author) const;
   Status load();
   void append_in_memory(OpAuthor author, VerifiedOp op);
   std::vector<VerifiedOp>& ops_of(OpAuthor author);

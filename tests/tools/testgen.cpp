@@ -79,37 +79,30 @@ std::string hex(const sync::Hash& hash) {
   return out;
 }
 
+// Through OpLog::create_local_ops, so the ops are exactly what the daemon would make
+// (seq, lamport and the hash chain's prev_hash), `--batch` of them per transaction.
 int make_ops(store::Store& store, const Args& args) {
   auto log = sync::OpLog::open(store);
   if (!log) return fail(log.error().message);
-  auto keys = store.identity();
-  if (!keys) return fail(keys.error().message);
   std::uint64_t seq = (*log)->head(store::OpAuthor::self);
-  std::uint64_t lamport = (*log)->max_lamport();
   std::uint64_t left = args.count;
+  std::vector<v1::Op> bodies;
   while (left > 0) {
     const std::uint64_t n = left < args.batch ? left : args.batch;
-    std::vector<sync::VerifiedOp> batch;
-    batch.reserve(n);
+    bodies.clear();
+    bodies.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
       v1::Op op;
-      op.set_author(sync::to_bytes(keys->sign_public));
-      op.set_seq(++seq);
-      op.set_lamport(++lamport);
-      op.set_wall_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                              Clock::now().time_since_epoch())
-                              .count());
       auto* status = op.mutable_set_status();
-      const bool need = (seq % 2) == 1;
+      const bool need = ((seq + i + 1) % 2) == 1;
       status->set_state(need ? v1::SPACE_STATE_NEED_SPACE : v1::SPACE_STATE_BACK);
       if (need) status->set_kind(v1::SPACE_KIND_ALONE);
-      status->set_note("generated op " + std::to_string(seq));
-      auto signed_op = sync::sign_op(op, keys->sign_secret);
-      if (!signed_op) return fail(signed_op.error().message);
-      batch.push_back(std::move(*signed_op));
+      status->set_note("generated op " + std::to_string(seq + i + 1));
+      bodies.push_back(std::move(op));
     }
-    auto outcome = (*log)->apply_verified_batch(std::move(batch));
-    if (!outcome) return fail(outcome.error().message);
+    auto made = (*log)->create_local_ops(bodies, Clock::now());
+    if (!made) return fail(made.error().message);
+    seq += n;
     left -= n;
   }
   std::cout << "ops " << args.count << " head " << seq << "\n";

@@ -22,8 +22,10 @@ class Script {
     body.set_seq(++m_seq[who]);
     body.set_lamport(lamport);
     body.set_wall_time_ms(static_cast<std::int64_t>(lamport) * 1000);
+    body.set_prev_hash(m_last_hash[who]);
     auto op = sign_op(body, keys.sign_secret);
     EXPECT_TRUE(op.ok()) << op.error().message;
+    m_last_hash[who] = to_bytes(op->hash);
     m_ops.push_back(*op);
     return to_bytes(op->hash);  // the content hash (names an agreement)
   }
@@ -42,6 +44,7 @@ class Script {
   crypto::IdentityKeys m_a = crypto::generate_identity_keys();
   crypto::IdentityKeys m_b = crypto::generate_identity_keys();
   std::map<int, std::uint64_t> m_seq{{0, 0}, {1, 0}};
+  std::map<int, std::string> m_last_hash{{0, {}}, {1, {}}};
   std::vector<VerifiedOp> m_ops;
 };
 

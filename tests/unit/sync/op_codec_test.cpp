@@ -107,6 +107,47 @@ TEST(OpCodec, FieldChecksRefuseBadOps) {
   EXPECT_TRUE(refuses(no_body));
 }
 
+// seq 1 names no op before it; every later op names its predecessor by a 32-byte hash.
+TEST(OpCodec, PrevHashIsEmptyForTheFirstOpAndAHashAfter) {
+  Signer alice;
+  const auto with_link = [&](std::uint64_t seq, std::string link) {
+    auto op = alice.envelope(check_in_op(3), seq, seq);
+    op.set_prev_hash(std::move(link));
+    return sign_op(op, alice.keys.sign_secret).ok();
+  };
+  EXPECT_TRUE(with_link(1, ""));
+  EXPECT_FALSE(with_link(1, std::string(32, 'h')));
+  EXPECT_FALSE(with_link(2, ""));
+  EXPECT_FALSE(with_link(2, std::string(31, 'h')));
+  EXPECT_FALSE(with_link(2, std::string(33, 'h')));
+  EXPECT_TRUE(with_link(2, std::string(32, 'h')));
+}
+
+// parse_op checks all but the signature; check_signature checks exactly that.
+TEST(OpCodec, ParseOpLeavesTheSignatureToCheckSignature) {
+  Signer alice;
+  auto good = sign_op(alice.envelope(check_in_op(4, "fine")), alice.keys.sign_secret);
+  ASSERT_TRUE(good.ok());
+  const std::array<PublicKey, 1> authors{alice.key()};
+  v1::SignedOp envelope;
+  ASSERT_TRUE(envelope.ParseFromString(good->signed_op));
+  auto sig = envelope.signature();
+  sig[5] = static_cast<char>(sig[5] ^ 0x01);
+  envelope.set_signature(sig);
+  const auto forged = envelope.SerializeAsString();
+
+  auto parsed = parse_op(forged, authors);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->hash, good->hash);
+  EXPECT_EQ(check_signature(*parsed).error().code, v1::CODE_REFUSED);
+  EXPECT_FALSE(verify_op(forged, authors).ok());
+  auto fine = parse_op(good->signed_op, authors);
+  ASSERT_TRUE(fine.ok());
+  EXPECT_TRUE(check_signature(*fine).ok());
+  envelope.set_signature(std::string(63, 's'));  // the length is parse_op's business
+  EXPECT_FALSE(parse_op(envelope.SerializeAsString(), authors).ok());
+}
+
 // An op kind a newer version might send: kept and forwarded, not folded.
 TEST(OpCodec, AcceptsBodiesThisVersionDoesNotKnowFromThePartner) {
   Signer alice;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <functional>
+
 #include "test_support.hpp"
 
 namespace pairspace::sync {
@@ -10,18 +12,38 @@ namespace {
 
 using namespace testing;
 
-// An op signed with a device's real key but built by hand (to forge gaps and conflicts).
+// An op signed with a device's real key but built by hand (to forge gaps, conflicts and
+// broken links). prev: the content hash of the op it follows (empty for seq 1).
 std::string hand_signed(const store::Store& author_store, v1::Op body, std::uint64_t seq,
-                        std::uint64_t lamport) {
+                        std::uint64_t lamport, const std::string& prev = {}) {
   auto id = author_store.identity();
   EXPECT_TRUE(id.ok());
   body.set_author(to_bytes(id->sign_public));
   body.set_seq(seq);
   body.set_lamport(lamport);
   body.set_wall_time_ms(1'780'000'000'000);
+  body.set_prev_hash(prev);
   auto op = sign_op(body, id->sign_secret);
-  EXPECT_TRUE(op.ok());
-  return op->signed_op;
+  EXPECT_TRUE(op.ok()) << op.error().message;
+  return op.ok() ? op->signed_op : std::string();
+}
+
+// The content hash of a SignedOp's Op, as bytes (what the next op's prev_hash holds).
+std::string hash_of(const std::string& signed_op) {
+  v1::SignedOp envelope;
+  EXPECT_TRUE(envelope.ParseFromString(signed_op));
+  return to_bytes(content_hash(envelope.op()));
+}
+
+// A SignedOp with its Op rewritten by `change`, keeping the old signature.
+std::string rewritten(const std::string& signed_op, const std::function<void(v1::Op&)>& change) {
+  v1::SignedOp envelope;
+  EXPECT_TRUE(envelope.ParseFromString(signed_op));
+  v1::Op op;
+  EXPECT_TRUE(op.ParseFromString(envelope.op()));
+  change(op);
+  envelope.set_op(op.SerializeAsString());
+  return envelope.SerializeAsString();
 }
 
 // The log as the store holds it, for "nothing was applied" checks.
@@ -138,7 +160,7 @@ TEST(OpLog, ADifferentOpUnderAHeldSeqIsRefused) {
   ASSERT_TRUE(d.b->apply_remote_batch(all_ops(*d.a)).ok());
   const auto digest = d.b->digest();
   const auto other = hand_signed(*d.a_store, check_in_op(5), 1, 1);
-  const auto next = hand_signed(*d.a_store, check_in_op(5), 2, 2);
+  const auto next = hand_signed(*d.a_store, check_in_op(5), 2, 2, to_bytes(d.a->find(OpAuthor::self, 1)->hash));
   auto outcome = d.b->apply_remote_batch(std::vector<std::string>{next, other});
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, v1::CODE_REFUSED);
@@ -156,11 +178,98 @@ TEST(OpLog, ADifferentOpUnderAHeldSeqIsRefused) {
 TEST(OpLog, LamportMustRiseWithEachAuthorsSeq) {
   auto d = paired_devices();
   const auto first = hand_signed(*d.a_store, check_in_op(1), 1, 5);
-  const auto second = hand_signed(*d.a_store, check_in_op(1), 2, 5);
+  const auto second = hand_signed(*d.a_store, check_in_op(1), 2, 5, hash_of(first));
   auto outcome = d.b->apply_remote_batch(std::vector<std::string>{first, second});
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code, v1::CODE_REFUSED);
   EXPECT_EQ(d.b->size(), 0u);
+}
+
+// Six ops of A, hand-signed with valid signatures, each linked to the one before except
+// op `broken` (0-based), whose prev_hash names something else.
+std::vector<std::string> chain_with_broken_link(const store::Store& a, std::size_t broken) {
+  std::vector<std::string> ops;
+  for (std::uint64_t seq = 1; seq <= 6; ++seq) {
+    std::string prev = ops.empty() ? std::string() : hash_of(ops.back());
+    if (seq - 1 == broken) prev = seq == 1 ? std::string(32, 'x') : std::string(32, '\x01');
+    ops.push_back(seq == 1 && broken == 0
+                      ? rewritten(hand_signed(a, check_in_op(2), 1, 1), [&](v1::Op& op) { op.set_prev_hash(prev); })
+                      : hand_signed(a, check_in_op(2), seq, seq, prev));
+  }
+  return ops;
+}
+
+TEST(OpLog, ABrokenLinkAnywhereRefusesTheWholeBatch) {
+  for (std::size_t broken = 0; broken < 6; ++broken) {
+    auto d = paired_devices();
+    const auto ops = chain_with_broken_link(*d.a_store, broken);
+    auto outcome = d.b->apply_remote_batch(ops);
+    ASSERT_FALSE(outcome.ok()) << broken;
+    EXPECT_EQ(outcome.error().code, v1::CODE_REFUSED);
+    EXPECT_EQ(d.b->size(), 0u);
+    EXPECT_EQ(stored_ops(*d.b_store), 0u);
+    // The same when the link to an op B already holds is the broken one.
+    if (broken >= 2) {
+      ASSERT_TRUE(d.b->apply_remote_batch(std::span(ops).first(broken)).ok()) << broken;
+      EXPECT_FALSE(d.b->apply_remote_batch(std::span(ops).subspan(broken)).ok()) << broken;
+      EXPECT_EQ(d.b->head(OpAuthor::partner), broken);
+      EXPECT_EQ(stored_ops(*d.b_store), broken);
+    }
+  }
+  // The chain without a broken link applies.
+  auto d = paired_devices();
+  auto good = chain_with_broken_link(*d.a_store, 99);
+  ASSERT_TRUE(d.b->apply_remote_batch(good).ok());
+  EXPECT_EQ(d.b->head(OpAuthor::partner), 6u);
+}
+
+TEST(OpLog, ABadSignatureOnTheLastOpRefusesTheBatch) {
+  auto d = paired_devices();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(d.a->create_local_op(check_in_op(3), test_now).ok());
+  auto ops = all_ops(*d.a);
+  auto bad = ops;
+  v1::SignedOp envelope;
+  ASSERT_TRUE(envelope.ParseFromString(bad.back()));
+  auto sig = envelope.signature();
+  sig[10] = static_cast<char>(sig[10] ^ 0x20);
+  envelope.set_signature(sig);
+  bad.back() = envelope.SerializeAsString();
+  auto outcome = d.b->apply_remote_batch(bad);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, v1::CODE_REFUSED);
+  EXPECT_EQ(d.b->size(), 0u);
+  EXPECT_EQ(stored_ops(*d.b_store), 0u);
+  // A batch ending one op earlier ends on a good signature and applies.
+  ASSERT_TRUE(d.b->apply_remote_batch(std::span(bad).first(4)).ok());
+  EXPECT_FALSE(d.b->apply_remote_batch(std::span(bad).subspan(4)).ok());
+  ASSERT_TRUE(d.b->apply_remote_batch(std::span(ops).subspan(4)).ok());
+  EXPECT_EQ(d.b->digest(), d.a->digest());
+}
+
+// A middle op's own signature is not checked on arrival; the chain is what catches a forgery.
+TEST(OpLog, AForgedMiddleOpIsCaught) {
+  auto d = paired_devices();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(d.a->create_local_op(check_in_op(4, "fine"), test_now).ok());
+  const auto ops = all_ops(*d.a);
+  const auto forge = [](v1::Op& op) { op.mutable_check_in()->set_note("FINE"); };
+  // Only the middle op changed: the next op's link no longer names it.
+  auto middle = ops;
+  middle[2] = rewritten(middle[2], forge);
+  EXPECT_EQ(d.b->apply_remote_batch(middle).error().code, v1::CODE_REFUSED);
+  // Every later link rewritten to match: then the last op's signature fails.
+  auto relinked = ops;
+  relinked[2] = rewritten(relinked[2], forge);
+  for (std::size_t k = 3; k < relinked.size(); ++k) {
+    const auto prev = hash_of(relinked[k - 1]);
+    relinked[k] = rewritten(relinked[k], [&](v1::Op& op) { op.set_prev_hash(prev); });
+  }
+  EXPECT_EQ(d.b->apply_remote_batch(relinked).error().code, v1::CODE_REFUSED);
+  // Forged as the last op of a shorter batch: its own signature is checked.
+  EXPECT_EQ(d.b->apply_remote_batch(std::span(middle).first(3)).error().code, v1::CODE_REFUSED);
+  EXPECT_EQ(d.b->size(), 0u);
+  EXPECT_EQ(stored_ops(*d.b_store), 0u);
+  ASSERT_TRUE(d.b->apply_remote_batch(ops).ok());
+  EXPECT_EQ(d.b->digest(), d.a->digest());
 }
 
 TEST(OpLog, RefusesOpsFromOutsideThePairing) {
