@@ -87,9 +87,10 @@ void Handlers::shared_status(v1::DaemonStatus& status) const {
     }
   }
   if (const auto* theirs = status_of(state, (*log)->key_of(sync::OpAuthor::partner))) {
+    const v1::StatusEntry local = shared.on_local_clock(*theirs);
     auto& view = *status.mutable_partner_space();
-    view = space_view(*theirs, now);
-    view.set_check_in_due(view.ended() && end_of_space_check_in_due(state, *theirs));
+    view = space_view(local, now);
+    view.set_check_in_due(view.ended() && end_of_space_check_in_due(state, local));
   }
   for (auto& time : next_check_ins(state, now, status_next_count)) *status.add_next_check_ins() = std::move(time);
   status.set_state_digest(hex((*log)->digest()));

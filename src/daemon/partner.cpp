@@ -220,6 +220,10 @@ void Partnership::on_frame(const v1::Frame& frame, peer::ByteView handshake_hash
   }
 }
 
+void Partnership::on_partner_clock(std::int64_t offset_ms) {
+  if (m_shared.set_partner_clock(offset_ms)) m_reminders.recompute();
+}
+
 void Partnership::on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_hash) {
   auto partner = m_context.store->partner();
   if (!partner || !*partner) return;

@@ -64,6 +64,7 @@ class Partnership final : public net::LinkDelegate {
   void on_session_up(const std::string& remote) override;
   void on_session_down() override;
   void on_frame(const v1::Frame& frame, peer::ByteView handshake_hash) override;
+  void on_partner_clock(std::int64_t offset_ms) override;
 
  private:
   void on_unpair(const v1::Unpair& unpair, peer::ByteView handshake_hash);

@@ -1,6 +1,7 @@
 #include "daemon/reminders.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "daemon/checkins.hpp"
 #include "daemon/partner.hpp"
@@ -73,7 +74,9 @@ void Reminders::recompute() {
     }
   }
 
-  if (const auto* theirs = status_of(state, log->key_of(sync::OpAuthor::partner));
+  const auto* partner_status = status_of(state, log->key_of(sync::OpAuthor::partner));
+  const auto local = partner_status != nullptr ? std::optional(m_shared.on_local_clock(*partner_status)) : std::nullopt;
+  if (const v1::StatusEntry* theirs = local ? &*local : nullptr;
       theirs != nullptr && theirs->state() == v1::SPACE_STATE_NEED_SPACE && theirs->until_ms() != 0) {
     const auto until = SystemClock::time_point(std::chrono::milliseconds(theirs->until_ms()));
     if (until > now) {

@@ -1,6 +1,7 @@
 #include "daemon/shared.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "daemon/handlers.hpp"
@@ -144,6 +145,26 @@ Result<sync::VerifiedOp> SharedSpace::make(const v1::Op& body) {
   return op;
 }
 
+bool SharedSpace::set_partner_clock(std::int64_t offset_ms) {
+  const std::int64_t used = std::abs(offset_ms) < clock_offset_floor_ms ? 0 : offset_ms;
+  if ((used == 0) == (m_partner_clock_ms == 0) && std::abs(used - m_partner_clock_ms) < clock_offset_floor_ms) {
+    return false;  // the same within the noise of a sample
+  }
+  m_partner_clock_ms = used;
+  net::log_line("sync", "the partner's clock is " + std::to_string(used / 1000) +
+                            " s from this one; their times are read on this clock");
+  return true;
+}
+
+v1::StatusEntry SharedSpace::on_local_clock(const v1::StatusEntry& partner_status) const {
+  v1::StatusEntry local = partner_status;
+  if (m_partner_clock_ms == 0) return local;
+  const auto shift = [&](std::int64_t ms) { return ms == 0 ? 0 : std::max<std::int64_t>(1, ms - m_partner_clock_ms); };
+  local.set_until_ms(shift(local.until_ms()));
+  local.set_set_at_ms(shift(local.set_at_ms()));
+  return local;
+}
+
 void SharedSpace::note_delivered(const google::protobuf::RepeatedPtrField<v1::AuthorHead>& heads) {
   const std::string self = key_bytes(m_log->key_of(sync::OpAuthor::self));
   for (const auto& head : heads) {
@@ -186,8 +207,10 @@ void SharedSpace::announce(const v1::SharedState& before, const v1::SharedState&
   const std::string partner_bytes = key_bytes(partner_key);
 
   const auto* was = status_of(before, partner_key);
-  const auto* is = status_of(after, partner_key);
-  if (is != nullptr && (was == nullptr || was->seq() != is->seq())) {
+  const auto* partner_is = status_of(after, partner_key);
+  if (partner_is != nullptr && (was == nullptr || was->seq() != partner_is->seq())) {
+    const v1::StatusEntry local = on_local_clock(*partner_is);
+    const auto* is = &local;
     std::string message;
     if (is->state() == v1::SPACE_STATE_NEED_SPACE) {
       message = name + " asked for " + text::space_kind(is->kind()) +

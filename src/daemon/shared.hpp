@@ -42,6 +42,13 @@ class SharedSpace {
   // How far this device's op `seq` got.
   v1::Delivery delivery_of(std::uint64_t seq, std::optional<SystemClock::time_point>& at) const;
   std::string partner_name() const;
+  // How far the partner's clock runs from this device's (ms, from the latest session);
+  // offsets under clock_offset_floor count as none. True when the offset in use changed.
+  bool set_partner_clock(std::int64_t offset_ms);
+  // The partner's status with its instants (until, set at) on this device's clock: two
+  // hours of space asked for on a device whose clock is an hour ahead end two hours after
+  // they were asked for here too.
+  v1::StatusEntry on_local_clock(const v1::StatusEntry& partner_status) const;
   // Called after the shared state changed (either side); the daemon recomputes reminders.
   void set_on_change(std::function<void()> on_change) { m_on_change = std::move(on_change); }
 
@@ -59,7 +66,10 @@ class SharedSpace {
   Sender m_send;
   std::vector<std::pair<std::uint64_t, SystemClock::time_point>> m_deliveries;
   std::function<void()> m_on_change;
+  std::int64_t m_partner_clock_ms = 0;
 };
+
+inline constexpr std::int64_t clock_offset_floor_ms = 2000;
 
 }  // namespace pairspace::daemon
 

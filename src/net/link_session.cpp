@@ -49,6 +49,13 @@ Error not_connected_error() {
 
 namespace {
 
+// A keepalive carrying this device's clock (docs/protocol.md §5).
+v1::Frame clock_keepalive() {
+  v1::Frame frame;
+  frame.mutable_keepalive()->set_now_ms(static_cast<std::int64_t>(now_ms()));
+  return frame;
+}
+
 asio::awaitable<void> write_loop(std::shared_ptr<PartnerLink::State> state,
                                  std::shared_ptr<LinkSession> session) {
   boost::system::error_code ec;
@@ -79,7 +86,13 @@ asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
       why = "a frame did not decrypt";
       break;
     }
-    if (frame->has_keepalive()) continue;
+    if (frame->has_keepalive()) {
+      if (const std::int64_t at = frame->keepalive().now_ms(); at > 0) {
+        state->delegate.on_partner_clock(at - static_cast<std::int64_t>(now_ms()));
+        if (session->closed || state->closed) break;
+      }
+      continue;
+    }
     // The session stays alive through the call even if the delegate closes the link.
     state->delegate.on_frame(*frame, session->transport.handshake_hash());
     if (session->closed || state->closed) break;
@@ -96,9 +109,7 @@ asio::awaitable<void> keepalive_loop(std::shared_ptr<PartnerLink::State> state,
     co_await session->keepalive_timer.async_wait(redirect_error(use_awaitable, ec));
     if (session->closed || state->closed) break;
     if (Clock::now() < session->last_sent + every) continue;
-    v1::Frame keepalive;
-    keepalive.mutable_keepalive();
-    if (!queue_frame(*state, session, keepalive)) {
+    if (!queue_frame(*state, session, clock_keepalive())) {
       end_session(*state, session, "a keepalive could not be sent");
       break;
     }
@@ -180,6 +191,7 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
   asio::co_spawn(executor, keepalive_loop(self, fresh), asio::detached);
   asio::co_spawn(executor, idle_loop(self, fresh), asio::detached);
   log_limited(state.session_log, "net", "partner session up with " + fresh->remote);
+  (void)queue_frame(state, fresh, clock_keepalive());  // first: the partner learns our clock
   state.delegate.on_session_up(fresh->remote);
 }
 

@@ -59,6 +59,9 @@ class LinkDelegate {
   // Every frame but keepalives, with the live session's 64-byte handshake hash (for the
   // unpair signature check).
   virtual void on_frame(const v1::Frame& frame, peer::ByteView handshake_hash) = 0;
+  // The partner's clock minus this device's (milliseconds), from a keepalive's timestamp;
+  // short by the one-way delay. Every session starts with one. Default: not used.
+  virtual void on_partner_clock(std::int64_t offset_ms) { (void)offset_ms; }
 };
 
 struct LinkTimings {

@@ -142,6 +142,11 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 int Database::changes() const { return sqlite3_changes(m_db); }
 
 Error Database::error(std::string_view what, int rc) const {
+  if ((rc & 0xff) == SQLITE_FULL) {  // ENOSPC on a write: say what to do, not the SQLite words
+    return make_error(v1::CODE_STORE, "The disk that holds pairspace's store (" + m_filename +
+                                          ") has no room left, so this was not saved. Everything "
+                                          "saved before is safe; free some space and try again.");
+  }
   std::string detail = sqlite3_errstr(rc);
   if (m_db != nullptr && sqlite3_errcode(m_db) == rc) detail = sqlite3_errmsg(m_db);
   return make_error(v1::CODE_STORE, "pairspace could not " + std::string(what) + " its store " +

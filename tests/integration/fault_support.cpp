@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 namespace pairspace::itest {
@@ -78,8 +79,19 @@ bool FaultDevices::wait_same_digest(std::chrono::milliseconds bound) {
   }, bound);
 }
 
-bool FaultDevices::start(const fs::path& at, const std::string& listen) {
-  const pid_t pid = start_daemon_at(at, listen);
+bool FaultDevices::start(const fs::path& at, const std::string& listen, const std::vector<std::string>& prefix) {
+  pid_t pid = -1;
+  if (prefix.empty()) {
+    pid = start_daemon_at(at, listen);
+  } else {
+    RunOptions options;
+    options.prefix = prefix;
+    auto r = cli_at(at, {"daemon", "start", "--listen", listen, "--json"}, options);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    static const std::regex pid_re(R"re("pid"\s*:\s*(\d+))re");
+    std::smatch m;
+    if (r.exit_code == 0 && std::regex_search(r.out, m, pid_re)) pid = static_cast<pid_t>(std::stol(m[1].str()));
+  }
   if (pid <= 0) return false;
   pids[at] = pid;
   return true;
@@ -143,6 +155,15 @@ void FaultDevices::paired_through_proxies(std::uint64_t seed) {
 }
 
 void FaultDevices::TearDown() {
+  for (const auto& [at, pid] : pids) {
+    ::kill(pid, SIGTERM);
+    if (!wait_for_exit(pid, daemon_exit_timeout)) {
+      ::kill(pid, SIGKILL);
+      (void)wait_for_exit(pid, kill_reap_bound);
+    }
+  }
+  pids.clear();
+  after_daemons();
   to_alex.reset();
   to_sam.reset();
   TwoDevices::TearDown();

@@ -36,8 +36,9 @@ class FaultDevices : public TwoDevices {
   std::string state_digest(const fs::path& at);
   bool wait_same_digest(std::chrono::milliseconds bound);
 
-  // Starts `at`'s daemon on `listen`, remembering its pid for kill().
-  bool start(const fs::path& at, const std::string& listen);
+  // Starts `at`'s daemon on `listen` (`pairspace daemon start` run behind `prefix`, e.g.
+  // {"env", "NAME=VALUE"}), remembering its pid for kill(); TearDown ends what still runs.
+  bool start(const fs::path& at, const std::string& listen, const std::vector<std::string>& prefix = {});
   // `daemon stop`, with exit status 0 and a log without crash reports (asserted).
   void stop(const fs::path& at);
   // Both daemons on 127.0.0.1:0 (tracked); fills alex_address and sam_address, which later
@@ -54,6 +55,8 @@ class FaultDevices : public TwoDevices {
   // (faithful until told otherwise), seeded from `seed`.
   void paired_through_proxies(std::uint64_t seed);
   void TearDown() override;
+  // Called by TearDown once every daemon has ended, before the homes are removed.
+  virtual void after_daemons() {}
 
   std::map<fs::path, pid_t> pids;
   std::unique_ptr<FaultProxy> to_alex, to_sam;
