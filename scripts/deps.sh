@@ -10,7 +10,6 @@ packages=(
   libcli11-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev nlohmann-json3-dev
   python3 python3-icalendar util-linux
-  faketime
   clang-14 libclang-rt-14-dev faketime
   "$@"
 )
