@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -27,11 +28,19 @@ namespace pairspace::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto poll_pause = std::chrono::milliseconds(50);
+// Start and stop ask again after 2 ms, then twice as long each time, up to 50 ms: a daemon
+// usually answers (or is gone) within a few milliseconds.
+constexpr auto poll_pause_first = std::chrono::milliseconds(2);
+constexpr auto poll_pause_max = std::chrono::milliseconds(50);
+
 constexpr auto probe_timeout = std::chrono::milliseconds(500);
 constexpr auto slow_notice_after = std::chrono::seconds(3);
 constexpr std::streamoff log_tail_bytes = 64 * 1024;
 constexpr int exec_failed_status = 127;
+
+std::chrono::milliseconds next_pause(std::chrono::milliseconds pause) {
+  return std::min(pause * 2, std::chrono::milliseconds(poll_pause_max));
+}
 
 std::optional<fs::path> find_daemon_binary() {
   std::error_code ec;
@@ -189,6 +198,7 @@ int launch_daemon(const Globals& globals, const fs::path& home, const std::strin
 
   const auto started = Clock::now();
   bool told_slow = false;
+  auto pause = std::chrono::milliseconds(poll_pause_first);
   while (Clock::now() - started < daemon_start_timeout) {
     int wait_status = 0;
     if (::waitpid(pid, &wait_status, WNOHANG) == pid) {
@@ -202,7 +212,8 @@ int launch_daemon(const Globals& globals, const fs::path& home, const std::strin
       std::cerr << "Waiting for pairspaced to answer...\n";
       told_slow = true;
     }
-    std::this_thread::sleep_for(poll_pause);
+    std::this_thread::sleep_for(pause);
+    pause = next_pause(pause);
   }
   return report(globals, v1::CODE_UNREACHABLE,
                 "pairspaced started (pid " + std::to_string(pid) + ") but has not answered yet; its log is in " +
@@ -227,6 +238,7 @@ int stop_daemon(const Globals& globals, const fs::path& home) {
   if (!answer && answer.error().code != v1::CODE_UNREACHABLE) return report(globals, answer.error());
 
   const auto started = Clock::now();
+  auto pause = std::chrono::milliseconds(poll_pause_first);
   while (Clock::now() - started < daemon_stop_timeout) {
     if (socket_is_dead(paths.socket) || !probe_daemon(home, probe_timeout)) {
       if (pid == 0 || process_finished(pid)) {
@@ -235,7 +247,8 @@ int stop_daemon(const Globals& globals, const fs::path& home) {
         return 0;
       }
     }
-    std::this_thread::sleep_for(poll_pause);
+    std::this_thread::sleep_for(pause);
+    pause = next_pause(pause);
   }
   return report(globals, v1::CODE_STORE,
                 "pairspaced (pid " + std::to_string(pid) +
