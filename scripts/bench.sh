@@ -19,7 +19,9 @@ out=$results/bench-$stamp.md
 
 echo "== configure and build ($dir) ==" >&2
 cmake -S . -B "$dir" -G Ninja -DPAIRSPACE_BENCH=ON >/dev/null
-cmake --build "$dir" -j "$(nproc)" --target engine_bench daemon_bench pairspace pairspaced pairspace-testgen >&2
+targets=(engine_bench daemon_bench pairspace pairspaced pairspace-testgen)
+[[ -f bench/sync_bench.cpp ]] && targets+=(sync_bench)  # catch-up in process (bench/results/catchup.md)
+cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}" >&2
 bin=$dir/bin
 
 root=$(mktemp -d /tmp/psbench-XXXXXX)
@@ -42,10 +44,12 @@ if [[ ${BENCH_QUICK:-0} == 1 ]]; then
   engine_args=(--signals 1000 --reconnects 100 --pairings 20)
   daemon_args=(--pairings 5 --signals 200 --reconnects 5 --idle-seconds 10 --status-runs 100
                --catchup 10000 --journal-runs 5)
+  sync_args=(--benchmark_filter=CatchUp/10000)
 else
   engine_args=(--signals 2000 --reconnects 300 --pairings 100)
   daemon_args=(--pairings 20 --signals 300 --reconnects 10 --idle-seconds 60 --status-runs 300
                --catchup 100000 --journal-runs 20)
+  sync_args=()
 fi
 
 machine() {
@@ -75,6 +79,16 @@ mkdir -p "$results"
   echo "\`$bin/daemon_bench ${daemon_args[*]} --cache $dir/bench-cache\`"
   echo
   "$bin/daemon_bench" --root "$root/daemons" --cache "$dir/bench-cache" "${daemon_args[@]}"
+  if [[ -x $bin/sync_bench ]]; then
+    echo
+    echo "## sync_bench (catch-up in one process; see bench/results/catchup.md)"
+    echo
+    echo "\`$bin/sync_bench ${sync_args[*]}\`"
+    echo
+    echo '```'
+    "$bin/sync_bench" "${sync_args[@]}" 2>&1
+    echo '```'
+  fi
   echo
   echo "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 } | tee "$out.partial"
