@@ -133,6 +133,12 @@ class Device {
     sync::OpLog* log = m_partnership->shared().log();
     std::uint64_t seq = log != nullptr ? log->head(sync::OpAuthor::partner) : 0;
     std::uint64_t lamport = log != nullptr ? log->max_lamport() : 0;
+    std::string prev;  // content hash of the partner's newest op (prev_hash of the next)
+    if (seq > 0) {
+      const auto tip = log->ops_after(sync::OpAuthor::partner, seq - 1, 1, SIZE_MAX);
+      FUZZ_CHECK(tip.size() == 1);
+      prev = sync::to_bytes(sync::parse_stored_op(tip[0]).value().hash);
+    }
     const std::size_t n = 1 + in.u8() % 4;
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint8_t mode = in.u8();
@@ -144,7 +150,9 @@ class Device {
         lamport += 1 + mode % 3;
         op.set_lamport(lamport);
         if (mode % 8 < 4) op.set_wall_time_ms(1'780'000'000'000);
+        op.set_prev_hash(prev);
       }
+      prev = sync::to_bytes(sync::content_hash(op.SerializeAsString()));
       frame.mutable_op_batch()->add_ops(sign_op(op, m_sam));
     }
     deliver(frame);

@@ -7,6 +7,7 @@
 //                  sets the author (Alex, Sam, or a stranger) and signs it, as a buggy or
 //                  hostile partner device could.
 // Invariants:
+//  - parse_op accepts exactly what verify_op accepts apart from the signature;
 //  - verify_op accepts only: a known author, a good signature over exactly the op bytes,
 //    fields that pass check_op_fields; it keeps the received bytes untouched, and its hash
 //    is content_hash of the op bytes; parse_stored_op reads the same op back;
@@ -72,6 +73,15 @@ void raw(FuzzInput& in) {
   } else {
     FUZZ_CHECK(v.error().code == v1::CODE_REFUSED);
     FUZZ_CHECK(!v.error().message.empty());
+  }
+  // parse_op is verify_op without the signature (a batch checks one signature per chain).
+  Result<sync::VerifiedOp> parsed = sync::parse_op(received, authors);
+  if (v) FUZZ_CHECK(parsed.ok() && parsed->hash == v->hash);
+  if (parsed) {
+    v1::SignedOp envelope;
+    FUZZ_CHECK(envelope.ParseFromString(received));
+    const bool signed_ok = signature_checks(envelope, sync::key_of(parsed->op.author()));
+    FUZZ_CHECK(signed_ok == v.ok());
   }
   // Nobody is paired: nothing verifies.
   FUZZ_CHECK(!sync::verify_op(received, {}).ok());

@@ -16,6 +16,8 @@
 //  - the session keeps at most max_batches_in_flight batches unacked, and every frame it
 //    sends fits one transport message;
 //  - the incrementally folded state equals a full fold of the ops reloaded from the store;
+//  - each author's ops form an unbroken hash chain whose newest op has a valid signature
+//    (one signature per batch authenticates the chain, so nothing unsigned slips in);
 //  - a second device (Sam) that syncs with this one over a fresh session ends with the same
 //    heads and the same digest.
 #include <sodium.h>
@@ -85,6 +87,58 @@ std::unique_ptr<store::Store> paired_store(const std::string& name, const TestKe
   return std::move(*s);
 }
 
+// content_hash of the author's newest op ("" when none): the prev_hash of its next op.
+std::string tip_hash(const sync::OpLog& log, OpAuthor author) {
+  const std::uint64_t head = log.head(author);
+  if (head == 0) return {};
+  const std::vector<std::string> tip = log.ops_after(author, head - 1, 1, SIZE_MAX);
+  FUZZ_CHECK(tip.size() == 1);
+  Result<sync::VerifiedOp> op = sync::parse_stored_op(tip[0]);
+  FUZZ_CHECK(op.ok());
+  return sync::to_bytes(op->hash);
+}
+
+// The same SignedOp with a signature that does not check out.
+std::string forge_signature(const std::string& signed_op) {
+  v1::SignedOp envelope;
+  FUZZ_CHECK(envelope.ParseFromString(signed_op));
+  std::string signature = envelope.signature();
+  signature[0] = static_cast<char>(signature[0] ^ 1);
+  envelope.set_signature(signature);
+  return envelope.SerializeAsString();
+}
+
+// Every author's ops in the log form an unbroken hash chain from seq 1 (seq rising by one,
+// prev_hash naming the op before, lamport rising), and the newest one carries a valid
+// signature of its author: so every op held is authenticated, whatever arrived.
+void check_chains(const sync::OpLog& log, const std::array<sync::PublicKey, 2>& keys) {
+  for (const OpAuthor author : {OpAuthor::self, OpAuthor::partner}) {
+    const std::vector<std::string> ops = log.ops_after(author, 0, SIZE_MAX, SIZE_MAX);
+    FUZZ_CHECK(ops.size() == log.head(author));
+    std::string prev;
+    std::uint64_t lamport = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      Result<sync::VerifiedOp> op = sync::parse_stored_op(ops[i]);
+      FUZZ_CHECK(op.ok());
+      FUZZ_CHECK(op->op.seq() == i + 1);
+      FUZZ_CHECK(op->op.author() == as_string(keys[author == OpAuthor::self ? 0 : 1]));
+      FUZZ_CHECK(op->op.prev_hash() == prev);
+      FUZZ_CHECK(op->op.lamport() > lamport);
+      prev = sync::to_bytes(op->hash);
+      lamport = op->op.lamport();
+    }
+    if (ops.empty()) continue;
+    v1::SignedOp envelope;
+    FUZZ_CHECK(envelope.ParseFromString(ops.back()));
+    const std::string message = std::string(sync::op_signature_context) + envelope.op();
+    FUZZ_CHECK(envelope.signature().size() == crypto_sign_BYTES);
+    FUZZ_CHECK(crypto_sign_verify_detached(
+                   reinterpret_cast<const unsigned char*>(envelope.signature().data()),
+                   reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                   keys[author == OpAuthor::self ? 0 : 1].data()) == 0);
+  }
+}
+
 void check_frames(const std::vector<v1::Frame>& frames) {
   for (const v1::Frame& f : frames) FUZZ_CHECK(f.ByteSizeLong() <= max_frame_plaintext);
 }
@@ -107,23 +161,32 @@ class Script {
     const std::size_t n = 1 + m_in.u8() % 4;
     std::vector<std::string> batch;
     std::array<std::uint64_t, 2> seq{m_log.head(OpAuthor::partner), m_log.head(OpAuthor::self)};
+    std::array<std::string, 2> prev{tip_hash(m_log, OpAuthor::partner),
+                                    tip_hash(m_log, OpAuthor::self)};
     std::uint64_t lamport = m_log.max_lamport();
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint8_t mode = m_in.u8();
       const std::uint8_t jitter = m_in.u8();
       // Mostly Sam's own ops; now and then one of Alex's coming back (signed by Alex).
       const bool by_alex = mode % 8 == 5;
+      const std::size_t k = by_alex ? 1 : 0;
       const TestKeys& signer = by_alex ? m_alex : m_sam;
       v1::Op op;
       if (!op.ParseFromString(m_in.chunk_string())) op.mutable_check_in()->set_mood(3);
       if (mode % 4 != 0) {  // a well-behaved envelope around the fuzz body
         op.set_author(as_string(signer.sign_public));
-        op.set_seq(++seq[by_alex ? 1 : 0]);
+        op.set_seq(++seq[k]);
         lamport += 1 + jitter % 3;
         op.set_lamport(lamport);
         op.set_wall_time_ms(1'780'000'000'000 + jitter);
+        op.set_prev_hash(prev[k]);
       }
-      batch.push_back(sign_raw(op, signer));
+      // A bad signature on an op that is not the newest of the batch goes unnoticed by
+      // design (the newest one's signature covers the chain); the fuzzer may ask for one.
+      std::string signed_op = sign_raw(op, signer);
+      if (mode % 16 == 9) signed_op = forge_signature(signed_op);
+      prev[k] = sync::to_bytes(sync::content_hash(op.SerializeAsString()));
+      batch.push_back(std::move(signed_op));
     }
     return batch;
   }
@@ -279,6 +342,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       sync::OpLog::open(*store, keys_of(test_keys(1), test_keys(2)));
   FUZZ_CHECK(reloaded.ok());
   FUZZ_CHECK(snapshot(**reloaded) == now);
+  check_chains(**log, {test_keys(1).sign_public, test_keys(2).sign_public});
   check_convergence(**log);
   return 0;
 }

@@ -108,6 +108,7 @@ v1::Op with_envelope(v1::Op op, const TestKeys& author, std::uint64_t seq, std::
   op.set_seq(seq);
   op.set_lamport(lamport);
   op.set_wall_time_ms(1'780'000'000'000);
+  op.set_prev_hash(seq == 1 ? std::string() : std::string(32, 'p'));  // the size verify_op checks
   return op;
 }
 
@@ -375,12 +376,20 @@ void daemon_seeds() {
   InputWriter story;
   story.u8(1).u8(1).u8(1).chunk(bodies.at("need-space").SerializeAsString()).u8(1)
       .chunk(bodies.at("propose-checkin").SerializeAsString());
-  // The proposal's id, as the harness envelopes it (seq 2, lamport 2 + 1 + 1%3 = 4).
+  // The proposal's id, as the harness envelopes it: seq 2, lamport 2 + 1 + 1%3 = 4, linked
+  // to the need-space op (seq 1, lamport 0 + 1 + 1%3 = 2).
+  v1::Op need = bodies.at("need-space");
+  need.set_author(as_string(test_keys(2).sign_public));
+  need.set_seq(1);
+  need.set_lamport(2);
+  need.set_wall_time_ms(1'780'000'000'000);
+  need.set_prev_hash("");
   v1::Op proposal = bodies.at("propose-checkin");
   proposal.set_author(as_string(test_keys(2).sign_public));
   proposal.set_seq(2);
   proposal.set_lamport(4);
   proposal.set_wall_time_ms(1'780'000'000'000);
+  proposal.set_prev_hash(sync::to_bytes(sync::content_hash(need.SerializeAsString())));
   const std::string id = sync::short_id(sync::content_hash(proposal.SerializeAsString()));
   v1::Request respond;
   respond.mutable_agree_respond()->set_id(id);
