@@ -117,6 +117,7 @@ mkdir -p "$repo/bench/results"
 #    (from the ledger the helper keeps) and the dir is removed.
 tmp=$(mktemp -d /tmp/compare-peers.XXXXXX)
 helper_pid=""
+# shellcheck disable=SC2317  # signal_started and cleanup run from the traps
 # Sends SIG to every process in the helper's ledger that is still there; false when none is.
 signal_started() {
   local sig=$1 kind id name any=1
@@ -131,6 +132,7 @@ signal_started() {
   done <"$tmp/started.txt"
   return "$any"
 }
+# shellcheck disable=SC2317
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
