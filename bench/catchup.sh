@@ -13,7 +13,7 @@ BIN=${1:?usage: catchup.sh BIN_DIR [COUNT] [PORT_A] [PORT_B]}
 COUNT=${2:-100000}
 PA=${3:-47811}
 PB=${4:-47812}
-TMP=$(mktemp -d /tmp/ps-catchup.XXXXXX)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ps-catchup.XXXXXX")
 A=$TMP/a
 B=$TMP/b
 ps() { "$BIN/pairspace" --home "$1" "${@:2}"; }

@@ -248,6 +248,7 @@ struct Signer {
     op.set_seq(seq);
     op.set_lamport(seq);
     op.set_wall_time_ms(1'780'000'000'000);
+    if (seq > 1) op.set_prev_hash(std::string(32, 'p'));  // a link (not checked here)
     return must(sync::sign_op(op, secret), "sign");
   }
   sync::PublicKey pk{};
@@ -380,11 +381,11 @@ BENCHMARK(StoreAppend256)->UseRealTime();
 // Fold of 10 000 ops from scratch, and the digest of the state.
 void FoldAll(benchmark::State& state) {
   auto& pair = Pair::with_ops(10'000);
-  std::vector<const sync::VerifiedOp*> ops;
-  for (std::uint64_t seq = 1; seq <= 10'000; ++seq) ops.push_back(pair.a().find(OpAuthor::self, seq));
+  std::vector<sync::VerifiedOp> ops;
+  for (std::uint64_t seq = 1; seq <= 10'000; ++seq) ops.push_back(*pair.a().find(OpAuthor::self, seq));
   for (auto _ : state) {
     sync::Fold fold;
-    for (const auto* op : ops) fold.apply(*op);
+    for (const auto& op : ops) fold.apply(op);
     benchmark::DoNotOptimize(sync::digest_of(fold.state()));
   }
   state.SetItemsProcessed(state.iterations() * 10'000);

@@ -24,21 +24,6 @@ SystemClock::time_point from_ms(std::int64_t ms) {
   return SystemClock::time_point(std::chrono::milliseconds(ms));
 }
 
-// The seq of this device's latest op about the agreement `hash` (0: none).
-std::uint64_t my_latest_about(const sync::OpLog& log, const std::string& hash) {
-  for (std::uint64_t seq = log.head(sync::OpAuthor::self); seq >= 1; --seq) {
-    const auto* op = log.find(sync::OpAuthor::self, seq);
-    if (op == nullptr) continue;
-    const auto& o = op->op;
-    if ((o.has_respond() && o.respond().agreement() == hash) ||
-        (o.has_revoke() && o.revoke().agreement() == hash) ||
-        (o.has_propose() && sync::to_bytes(op->hash) == hash)) {
-      return seq;
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
 v1::Response Handlers::agree_propose(const v1::AgreeProposeRequest& request) {
@@ -109,7 +94,7 @@ v1::Response Handlers::agree_list(const v1::AgreeListRequest& request) const {
     set_timestamp(*view.mutable_proposed_at(), from_ms(a.proposed_at_ms()));
     if (a.accepted_at_ms() != 0) set_timestamp(*view.mutable_accepted_at(), from_ms(a.accepted_at_ms()));
     if (!a.amends().empty()) view.set_amends(sync::short_id(sync::key_of(a.amends())));
-    if (const auto seq = my_latest_about(**log, a.content_hash()); seq != 0) {
+    if (const auto seq = (*log)->own_latest_about(a.content_hash()); seq != 0) {
       std::optional<SystemClock::time_point> at;
       view.set_delivery(shared.delivery_of(seq, at));
     }
@@ -163,27 +148,17 @@ v1::Response Handlers::history(const v1::HistoryRequest& request) const {
       std::min(request.limit() == 0 ? default_history : request.limit(), max_history);
   const auto& state = (*log)->state();
   const std::string name = m_partnership.shared().partner_name();
-  std::vector<const sync::VerifiedOp*> ops;
-  for (const auto author : {sync::OpAuthor::self, sync::OpAuthor::partner}) {
-    for (std::uint64_t seq = 1; seq <= (*log)->head(author); ++seq) {
-      if (const auto* op = (*log)->find(author, seq)) ops.push_back(op);
-    }
-  }
+  auto ops = (*log)->newest(limit);  // newest first: lamport, author, seq, all descending
+  if (!ops) return error_response(ops.error());
   const std::string self = sync::to_bytes((*log)->key_of(sync::OpAuthor::self));
-  std::sort(ops.begin(), ops.end(), [&](const auto* a, const auto* b) {
-    if (a->op.lamport() != b->op.lamport()) return a->op.lamport() > b->op.lamport();
-    if (a->op.author() != b->op.author()) return a->op.author() > b->op.author();
-    return a->op.seq() > b->op.seq();
-  });
-  if (ops.size() > limit) ops.resize(limit);
   v1::Response response = ok_response();
   auto& out = *response.mutable_history();
-  for (const auto* op : ops) {
+  for (const auto& op : *ops) {
     auto& entry = *out.add_entries();
-    const bool mine = op->op.author() == self;
-    set_timestamp(*entry.mutable_at(), from_ms(op->op.wall_time_ms()));
+    const bool mine = op.op.author() == self;
+    set_timestamp(*entry.mutable_at(), from_ms(op.op.wall_time_ms()));
     entry.set_mine(mine);
-    entry.set_text(text::op_sentence(op->op, mine, name, state));
+    entry.set_text(text::op_sentence(op.op, mine, name, state));
   }
   return response;
 }

@@ -185,6 +185,66 @@ Result<std::vector<StoredOp>> Store::load_ops() const {
   return ops;
 }
 
+struct OpCursor::State {
+  const crypto::SecureBytes* data_key = nullptr;
+  std::vector<std::uint8_t> pairing_id;
+  OpAuthor author = OpAuthor::self;
+  std::optional<sql::Statement> stmt;  // none: not paired, nothing to read
+  bool done = false;
+};
+
+OpCursor::OpCursor(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+OpCursor::OpCursor(OpCursor&& other) noexcept = default;
+OpCursor& OpCursor::operator=(OpCursor&& other) noexcept = default;
+OpCursor::~OpCursor() = default;
+
+Result<std::optional<StoredOp>> OpCursor::next() {
+  if (!m_state || !m_state->stmt || m_state->done) return std::optional<StoredOp>();
+  auto& stmt = *m_state->stmt;
+  auto row = stmt.step();
+  if (!row) return row.error();
+  if (!*row) {
+    m_state->done = true;  // step() reset the statement: another step would start over
+    return std::optional<StoredOp>();
+  }
+  const auto seq = stmt.column_int64(0);
+  const auto lamport = stmt.column_int64(1);
+  if (seq < 1 || lamport < 1) return damaged_op(m_state->author, seq);
+  StoredOp op{m_state->author, static_cast<std::uint64_t>(seq),
+              static_cast<std::uint64_t>(lamport), {}};
+  if (!open_op_box(*m_state->data_key, stmt.column_blob(2),
+                   detail::op_ad(m_state->pairing_id, op.author, op.seq, op.lamport),
+                   op.signed_op)) {
+    return damaged_op(op.author, seq);
+  }
+  return std::optional<StoredOp>(std::move(op));
+}
+
+Result<OpCursor> Store::read_ops(OpAuthor author, std::uint64_t first_seq, std::uint64_t last_seq,
+                                 bool newest_first) const {
+  if (auto st = m_impl->require_unlocked(); !st) return st.error();
+  auto& db = m_impl->db;
+  auto state = std::make_unique<OpCursor::State>();
+  state->data_key = &m_impl->data_key;
+  state->author = author;
+  auto pairing_id = pairing_id_of(db);
+  if (!pairing_id) return pairing_id.error();
+  if (!*pairing_id || first_seq > last_seq || first_seq > max_stored_integer) {
+    return OpCursor(std::move(state));
+  }
+  state->pairing_id = std::move(**pairing_id);
+  auto stmt = db.prepare(newest_first ? "SELECT seq, lamport, sealed FROM ops WHERE author = ? "
+                                        "AND seq BETWEEN ? AND ? ORDER BY seq DESC"
+                                      : "SELECT seq, lamport, sealed FROM ops WHERE author = ? "
+                                        "AND seq BETWEEN ? AND ? ORDER BY seq");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, static_cast<std::int64_t>(author))
+      .bind(2, static_cast<std::int64_t>(first_seq))
+      .bind(3, static_cast<std::int64_t>(std::min(last_seq, max_stored_integer)));
+  state->stmt.emplace(std::move(*stmt));
+  return OpCursor(std::move(state));
+}
+
 Result<OpHeads> Store::op_heads() const {
   if (auto st = m_impl->require_unlocked(); !st) return st.error();
   auto stmt = m_impl->db.prepare("SELECT author, max(seq) FROM ops GROUP BY author");

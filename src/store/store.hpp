@@ -78,6 +78,28 @@ struct OpHeads {
   std::uint64_t partner = 0;
 };
 
+// One author's stored ops in seq order (or newest first), read and opened one at a time,
+// so reading the log back needs no memory that grows with it (Store::read_ops). It holds a
+// read statement on the store's connection: use it for one pass, not across writes to
+// the op log, and never after the Store is gone.
+class OpCursor {
+ public:
+  OpCursor(OpCursor&& other) noexcept;
+  OpCursor& operator=(OpCursor&& other) noexcept;
+  OpCursor(const OpCursor&) = delete;
+  OpCursor& operator=(const OpCursor&) = delete;
+  ~OpCursor();
+  // The next op, or nullopt after the last. A row that does not open: CODE_STORE.
+  Result<std::optional<StoredOp>> next();
+
+  struct State;
+
+ private:
+  friend class Store;
+  explicit OpCursor(std::unique_ptr<State> state);
+  std::unique_ptr<State> m_state;
+};
+
 // Creates HOME (0700) with a new identity and an empty store. Refuses (CODE_REFUSED)
 // when HOME already holds a store; never touches an existing one.
 Result<Identity> init_home(const fs::path& home, InitOptions options, TimePoint now);
@@ -167,6 +189,10 @@ class Store {
   Status append_ops(std::span<const StoredOp> ops);
   // Every op, by author then seq.
   Result<std::vector<StoredOp>> load_ops() const;
+  // The ops of `author` with first_seq <= seq <= last_seq, by seq (newest_first: the other
+  // way round), opened one at a time. Not paired: a cursor with nothing in it.
+  Result<OpCursor> read_ops(OpAuthor author, std::uint64_t first_seq, std::uint64_t last_seq,
+                            bool newest_first = false) const;
   // Highest stored seq of each author (0 = none).
   Result<OpHeads> op_heads() const;
 

@@ -1,10 +1,16 @@
 #pragma once
 // The shared op log of one device: this device's ops and its partner's, persisted in the
-// store (sealed), verified on arrival, folded on demand (docs/sync.md). No networking:
+// store (sealed), verified on arrival, folded as they come (docs/sync.md). No networking:
 // SyncSession moves batches in and out of it.
+//
+// Memory does not grow with the log: the ops live in the store only. In memory are each
+// author's tip (highest seq, its lamport and content hash), the highest lamport, the folded
+// state, and, per agreement, this device's newest op about it. Ops are read back from the
+// store when asked for (ops_after, find, newest) and when the fold must start over.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -72,14 +78,23 @@ class OpLog {
   std::size_t size() const;
 
   // Signed bytes of author's ops after `after_seq`, in seq order: at most max_count, and
-  // at most max_bytes in all (but always the first one when there is one).
+  // at most max_bytes in all (but always the first one when there is one). Read from the
+  // store; if it cannot be read, what was read so far (the caller asks again later).
   std::vector<std::string> ops_after(OpAuthor author, std::uint64_t after_seq,
                                      std::size_t max_count, std::size_t max_bytes) const;
-  // The op (author, seq), if held (valid until the log changes).
-  const VerifiedOp* find(OpAuthor author, std::uint64_t seq) const;
+  // The op (author, seq), read back from the store; nullopt if not held (or unreadable).
+  std::optional<VerifiedOp> find(OpAuthor author, std::uint64_t seq) const;
+  // The newest `limit` ops of both authors, newest first (the reverse of fold order).
+  Result<std::vector<VerifiedOp>> newest(std::size_t limit) const;
+  // The seq of this device's newest op about the agreement with this content hash (its
+  // proposal, or a response or revocation naming it); 0 when there is none.
+  std::uint64_t own_latest_about(std::string_view agreement_hash) const;
 
-  // The folded state (valid until the log changes) and its digest; recomputed only after
-  // the log changed.
+  // The folded state (valid until the log changes) and its digest. New ops that sort after
+  // everything folded are folded as they arrive; one that sorts earlier (a concurrent op
+  // arriving late) makes the next call fold the whole log again, streamed from the store.
+  // If the store cannot be read then, the state is the last one folded and the next call
+  // tries again.
   const v1::SharedState& state();
   Hash digest();
 
@@ -89,31 +104,43 @@ class OpLog {
   Result<v1::AgreementEntry> can_revoke(std::string_view id);  // also amend
 
  private:
-  struct Position {
-    OpAuthor author;
-    std::uint64_t seq;
+  struct Tip {
+    std::uint64_t seq = 0;      // 0: no op yet
+    std::uint64_t lamport = 0;
+    Hash hash{};                // content hash of op `seq`
+  };
+  struct FoldKey {  // fold order: lamport, then author bytes (rank 0 sorts first), then seq
+    std::uint64_t lamport = 0;
+    int rank = 0;
+    std::uint64_t seq = 0;
+    bool operator<(const FoldKey& o) const;
   };
   using Fresh = std::array<std::vector<VerifiedOp>, 2>;  // new ops per author, by seq
-  OpLog(store::Store& store, OpLogKeys keys) : m_store(store), m_keys(std::move(keys)) {}
+
+  OpLog(store::Store& store, OpLogKeys keys);
   Result<Fresh> admit(std::vector<VerifiedOp> ops, BatchOutcome& outcome) const;
+  Result<std::size_t> create_local_ops(std::span<const v1::Op> bodies, TimePoint now,
+                                       std::vector<VerifiedOp>* out);
   Result<BatchOutcome> commit(Fresh fresh, BatchOutcome outcome);
-  std::string next_prev_hash(OpAuthor author) const;
-  Status load();
-  void append_in_memory(OpAuthor author, VerifiedOp op);
-  std::vector<VerifiedOp>& ops_of(OpAuthor author);
-  const std::vector<VerifiedOp>& ops_of(OpAuthor author) const;
-  const VerifiedOp& at(Position p) const;
-  void refold();
-  void catch_up_fold();
+  void commit_in_memory(const Fresh& fresh);
+  Result<Hash> stored_hash(OpAuthor author, std::uint64_t seq) const;
+  // Reads the whole log back in fold order: checks every row, refolds, rebuilds the tips
+  // and the agreement index. Nothing changes unless it all worked.
+  Status rescan();
+  void note_own(const VerifiedOp& op);
+  FoldKey fold_key(OpAuthor author, const v1::Op& op) const;
+  void fold_fresh(const Fresh& fresh);
 
   store::Store& m_store;
   OpLogKeys m_keys;
-  std::array<std::vector<VerifiedOp>, 2> m_ops;  // [self, partner], index seq - 1
+  bool m_self_first = true;       // this device's key sorts before the partner's
+  std::array<Tip, 2> m_tips;      // [self, partner]
   std::uint64_t m_max_lamport = 0;
+  std::map<std::string, std::uint64_t, std::less<>> m_own_about;  // agreement -> own seq
 
   Fold m_fold;
-  std::optional<Position> m_last_folded;  // fold-order last op applied to m_fold
-  std::vector<Position> m_unfolded;       // appended since, not yet folded
+  bool m_fold_current = false;           // m_fold has every op of the log
+  std::optional<FoldKey> m_last_folded;  // fold-order last op in m_fold
   std::optional<v1::SharedState> m_state;
   Hash m_digest{};
 };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "test_support.hpp"
@@ -320,6 +321,100 @@ TEST(OpLog, ConcurrentAcceptAndRevokeResolveTheSameOnBothDevices) {
     }
   }
   EXPECT_EQ(accepted_first, 1);
+}
+
+// The log is read back from the store: newest() is the reverse of fold order over both
+// authors, find() and ops_after() return exactly what was signed.
+TEST(OpLog, ReadsItsOpsBackFromTheStore) {
+  auto d = paired_devices();
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(d.a->create_local_op(check_in_op(1), test_now).ok());
+    ASSERT_TRUE(d.b->create_local_op(check_in_op(2), test_now).ok());  // same lamports as A's
+    ASSERT_TRUE(d.a->create_local_op(check_in_op(3), test_now).ok());
+  }
+  ASSERT_TRUE(d.a->apply_remote_batch(all_ops(*d.b)).ok());
+  std::vector<VerifiedOp> all;
+  for (const auto author : {OpAuthor::self, OpAuthor::partner}) {
+    for (std::uint64_t seq = 1; seq <= d.a->head(author); ++seq) {
+      auto op = d.a->find(author, seq);
+      ASSERT_TRUE(op.has_value());
+      EXPECT_EQ(op->op.seq(), seq);
+      all.push_back(*op);
+    }
+  }
+  EXPECT_FALSE(d.a->find(OpAuthor::self, 0).has_value());
+  EXPECT_FALSE(d.a->find(OpAuthor::self, 7).has_value());
+  std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return fold_before(y.op, x.op); });
+  auto newest = d.a->newest(100);
+  ASSERT_TRUE(newest.ok());
+  ASSERT_EQ(newest->size(), 9u);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ((*newest)[i].hash, all[i].hash) << i;
+  auto four = d.a->newest(4);
+  ASSERT_TRUE(four.ok());
+  ASSERT_EQ(four->size(), 4u);
+  EXPECT_EQ((*four)[3].hash, all[3].hash);
+  const auto after = d.a->ops_after(OpAuthor::self, 2, 3, SIZE_MAX);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0], d.a->find(OpAuthor::self, 3)->signed_op);
+  // The byte limit keeps the first op, then stops before the limit would be passed.
+  EXPECT_EQ(d.a->ops_after(OpAuthor::self, 0, 10, 1).size(), 1u);
+  EXPECT_TRUE(d.a->ops_after(OpAuthor::self, 6, 10, SIZE_MAX).empty());
+}
+
+TEST(OpLog, KnowsItsOwnNewestOpAboutEachAgreement) {
+  auto d = paired_devices();
+  auto mine = d.a->create_local_op(propose_op(), test_now);
+  auto theirs = d.b->create_local_op(propose_op("weekly sun 10:00"), test_now);
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  ASSERT_TRUE(d.a->apply_remote_batch(all_ops(*d.b)).ok());
+  const auto my_hash = to_bytes(mine->hash);
+  const auto their_hash = to_bytes(theirs->hash);
+  EXPECT_EQ(d.a->own_latest_about(my_hash), 1u);
+  EXPECT_EQ(d.a->own_latest_about(their_hash), 0u);
+  ASSERT_TRUE(d.a->create_local_op(check_in_op(2), test_now).ok());
+  ASSERT_TRUE(d.a->create_local_op(respond_op(their_hash, true), test_now).ok());
+  ASSERT_TRUE(d.a->create_local_op(revoke_op(my_hash), test_now).ok());
+  EXPECT_EQ(d.a->own_latest_about(their_hash), 3u);
+  EXPECT_EQ(d.a->own_latest_about(my_hash), 4u);
+  // Rebuilt the same when the log is opened again.
+  auto reopened = OpLog::open(*d.a_store);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->own_latest_about(their_hash), 3u);
+  EXPECT_EQ((*reopened)->own_latest_about(my_hash), 4u);
+}
+
+// B folds its own op first; A's ops that sort before it arrive later and the fold starts
+// over from the store. The state equals a freshly opened log's and A's.
+TEST(OpLog, ALateConcurrentOpFoldsTheLogAgain) {
+  auto d = paired_devices();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(d.b->create_local_op(check_in_op(5), test_now).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(d.a->create_local_op(check_in_op(1), test_now).ok());
+  const auto before = d.b->state();  // folded up to B's own op at lamport 3
+  ASSERT_EQ(before.check_ins_size(), 3);
+  ASSERT_TRUE(d.b->apply_remote_batch(all_ops(*d.a)).ok());
+  ASSERT_TRUE(d.a->apply_remote_batch(all_ops(*d.b)).ok());
+  EXPECT_EQ(d.b->state().check_ins_size(), 8);
+  EXPECT_EQ(d.b->digest(), d.a->digest());
+  auto reopened = OpLog::open(*d.b_store);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->digest(), d.b->digest());
+  // Ops that sort after everything are folded as they come: the same digest either way.
+  ASSERT_TRUE(d.a->create_local_op(check_in_op(2), test_now).ok());
+  ASSERT_TRUE(d.b->apply_remote_batch(all_ops(*d.a)).ok());
+  EXPECT_EQ(d.b->digest(), d.a->digest());
+}
+
+// A store whose rows do not chain (written around the op log) does not open as a log.
+TEST(OpLog, ABrokenChainInTheStoreDoesNotOpen) {
+  auto d = paired_devices();
+  const auto first = hand_signed(*d.b_store, check_in_op(1), 1, 1);
+  const auto unlinked = hand_signed(*d.b_store, check_in_op(1), 2, 2, std::string(32, 'z'));
+  const std::vector<store::StoredOp> rows{{OpAuthor::partner, 1, 1, first},
+                                          {OpAuthor::partner, 2, 2, unlinked}};
+  ASSERT_TRUE(d.a_store->append_ops(rows).ok());
+  auto log = OpLog::open(*d.a_store);
+  ASSERT_FALSE(log.ok());
+  EXPECT_EQ(log.error().code, v1::CODE_STORE);
 }
 
 TEST(OpLog, ForgetPartnerClearsTheLog) {

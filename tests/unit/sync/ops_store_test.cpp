@@ -86,6 +86,39 @@ TEST(StoreOps, ABatchIsAllOrNothing) {
   EXPECT_EQ(s.load_ops()->size(), 1u);
 }
 
+// One author's rows, one at a time, by seq either way, within a seq range.
+TEST(StoreOps, CursorsReadOneAuthorsRangeEitherWay) {
+  auto d = paired_devices();
+  auto& s = *d.a_store;
+  ASSERT_TRUE(s.append_ops(rows({{OpAuthor::self, 1}, {OpAuthor::self, 2}, {OpAuthor::self, 3},
+                                 {OpAuthor::partner, 1}, {OpAuthor::partner, 2}})).ok());
+  const auto seqs = [&](OpAuthor author, std::uint64_t first, std::uint64_t last, bool newest_first) {
+    std::vector<std::uint64_t> out;
+    auto cursor = s.read_ops(author, first, last, newest_first);
+    EXPECT_TRUE(cursor.ok());
+    for (int guard = 0; guard < 10; ++guard) {
+      auto row = cursor->next();
+      EXPECT_TRUE(row.ok());
+      if (!row.ok() || !*row) break;
+      EXPECT_EQ((*row)->author, author);
+      EXPECT_EQ((*row)->lamport, (*row)->seq * 10);
+      EXPECT_EQ((*row)->signed_op, std::string(secret_note) + std::to_string((*row)->seq));
+      out.push_back((*row)->seq);
+    }
+    EXPECT_FALSE(*cursor->next());  // stays at the end
+    return out;
+  };
+  EXPECT_EQ(seqs(OpAuthor::self, 1, UINT64_MAX, false), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(seqs(OpAuthor::self, 2, 3, true), (std::vector<std::uint64_t>{3, 2}));
+  EXPECT_EQ(seqs(OpAuthor::partner, 1, 1, false), (std::vector<std::uint64_t>{1}));
+  EXPECT_TRUE(seqs(OpAuthor::partner, 3, 9, false).empty());
+  EXPECT_TRUE(seqs(OpAuthor::self, 3, 2, false).empty());
+  auto alone = memory_store("alone");
+  auto none = alone->read_ops(OpAuthor::self, 1, 10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none->next());
+}
+
 TEST(StoreOps, NeedAPartner) {
   auto alone = memory_store("alone");
   EXPECT_EQ(alone->append_ops(rows({{OpAuthor::self, 1}})).error().code, v1::CODE_NOT_READY);
@@ -112,6 +145,9 @@ TEST(StoreOps, BodiesAreSealedAndBoundToTheirRow) {
   // Boxes swapped between rows do not open either.
   dev.sql("UPDATE ops SET sealed = (SELECT sealed FROM ops WHERE seq = 2), lamport = 20 WHERE seq = 1");
   EXPECT_EQ(dev.store->load_ops().error().code, v1::CODE_STORE);
+  auto cursor = dev.store->read_ops(OpAuthor::self, 1, 2);
+  ASSERT_TRUE(cursor.ok());
+  EXPECT_EQ(cursor->next().error().code, v1::CODE_STORE);
 }
 
 TEST(StoreOps, ForgetPartnerWipesTheOpsFromTheFiles) {
