@@ -4,6 +4,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <optional>
 
 #include "crypto/aead.hpp"
@@ -93,23 +95,46 @@ class NoFlushScope {
   std::optional<std::int64_t> m_restore;
 };
 
+// The associated data of op boxes (detail::op_ad) for many rows of one pairing: the
+// pairing's part is written once, each row's part over it (no allocation per row).
+class OpAdWriter {
+ public:
+  explicit OpAdWriter(std::span<const std::uint8_t> pairing_id) {
+    static constexpr char hex_digits[] = "0123456789abcdef";
+    m_ad = "pairspace/v1/op/";
+    for (const auto b : pairing_id) {
+      m_ad += hex_digits[b >> 4];
+      m_ad += hex_digits[b & 0x0Fu];
+    }
+    m_prefix = m_ad.size();
+  }
+  std::string_view of(OpAuthor author, std::uint64_t seq, std::uint64_t lamport) {
+    m_ad.resize(m_prefix);
+    m_ad += author == OpAuthor::self ? "/self/" : "/partner/";
+    append_number(seq);
+    m_ad += '/';
+    append_number(lamport);
+    return m_ad;
+  }
+
+ private:
+  void append_number(std::uint64_t n) {
+    std::array<char, 20> digits{};
+    const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), n);
+    m_ad.append(digits.data(), end);
+  }
+  std::string m_ad;
+  std::size_t m_prefix = 0;
+};
+
 }  // namespace
 
 namespace detail {
 
 std::string op_ad(std::span<const std::uint8_t> pairing_id, OpAuthor author, std::uint64_t seq,
                   std::uint64_t lamport) {
-  static constexpr char hex_digits[] = "0123456789abcdef";
-  std::string ad = "pairspace/v1/op/";
-  for (const auto b : pairing_id) {
-    ad += hex_digits[b >> 4];
-    ad += hex_digits[b & 0x0Fu];
-  }
-  ad += author == OpAuthor::self ? "/self/" : "/partner/";
-  ad += std::to_string(seq);
-  ad += '/';
-  ad += std::to_string(lamport);
-  return ad;
+  OpAdWriter writer(pairing_id);
+  return std::string(writer.of(author, seq, lamport));
 }
 
 }  // namespace detail
@@ -141,9 +166,10 @@ Status Store::append_ops(std::span<const StoredOp> ops) {
   if (!*pairing_id) return not_paired();
   auto insert = db.prepare("INSERT INTO ops (author, seq, lamport, sealed) VALUES (?, ?, ?, ?)");
   if (!insert) return insert.error();
+  OpAdWriter ad(**pairing_id);
   for (const auto& op : ops) {
     auto sealed = crypto::aead_seal(m_impl->data_key, bytes_of(op.signed_op),
-                                    detail::op_ad(**pairing_id, op.author, op.seq, op.lamport));
+                                    ad.of(op.author, op.seq, op.lamport));
     if (!sealed) return sealed.error();
     // One prepared statement for the batch: step() resets it when a row is done.
     insert->bind(1, static_cast<std::int64_t>(op.author))
@@ -164,6 +190,7 @@ Result<std::vector<StoredOp>> Store::load_ops() const {
   auto stmt = db.prepare("SELECT author, seq, lamport, sealed FROM ops ORDER BY author, seq");
   if (!stmt) return stmt.error();
   std::vector<StoredOp> ops;
+  OpAdWriter ad(**pairing_id);
   for (;;) {
     auto row = stmt->step();
     if (!row) return row.error();
@@ -177,7 +204,7 @@ Result<std::vector<StoredOp>> Store::load_ops() const {
     }
     StoredOp op{author, static_cast<std::uint64_t>(seq), static_cast<std::uint64_t>(lamport), {}};
     if (!open_op_box(m_impl->data_key, stmt->column_blob(3),
-                     detail::op_ad(**pairing_id, author, op.seq, op.lamport), op.signed_op)) {
+                     ad.of(author, op.seq, op.lamport), op.signed_op)) {
       return damaged_op(author, seq);
     }
     ops.push_back(std::move(op));
@@ -187,7 +214,7 @@ Result<std::vector<StoredOp>> Store::load_ops() const {
 
 struct OpCursor::State {
   const crypto::SecureBytes* data_key = nullptr;
-  std::vector<std::uint8_t> pairing_id;
+  std::optional<OpAdWriter> ad;
   OpAuthor author = OpAuthor::self;
   std::optional<sql::Statement> stmt;  // none: not paired, nothing to read
   bool done = false;
@@ -213,7 +240,7 @@ Result<std::optional<StoredOp>> OpCursor::next() {
   StoredOp op{m_state->author, static_cast<std::uint64_t>(seq),
               static_cast<std::uint64_t>(lamport), {}};
   if (!open_op_box(*m_state->data_key, stmt.column_blob(2),
-                   detail::op_ad(m_state->pairing_id, op.author, op.seq, op.lamport),
+                   m_state->ad->of(op.author, op.seq, op.lamport),
                    op.signed_op)) {
     return damaged_op(op.author, seq);
   }
@@ -232,7 +259,7 @@ Result<OpCursor> Store::read_ops(OpAuthor author, std::uint64_t first_seq, std::
   if (!*pairing_id || first_seq > last_seq || first_seq > max_stored_integer) {
     return OpCursor(std::move(state));
   }
-  state->pairing_id = std::move(**pairing_id);
+  state->ad.emplace(**pairing_id);
   auto stmt = db.prepare(newest_first ? "SELECT seq, lamport, sealed FROM ops WHERE author = ? "
                                         "AND seq BETWEEN ? AND ? ORDER BY seq DESC"
                                       : "SELECT seq, lamport, sealed FROM ops WHERE author = ? "
