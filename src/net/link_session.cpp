@@ -25,6 +25,7 @@ LinkSession::LinkSession(std::shared_ptr<FramedConn> c, peer::Transport t,
       remote(std::move(remote_address)),
       keepalive_timer(conn->socket().get_executor()),
       idle_timer(conn->socket().get_executor()),
+      started(Clock::now()),
       last_sent(Clock::now()),
       last_received(Clock::now()) {}
 
@@ -146,10 +147,17 @@ std::string remote_of(FramedConn& conn) {
   return ec ? std::string("unknown") : format_endpoint(endpoint);
 }
 
-// Both devices keep the session whose initiator has the bytewise smaller sign_public; a new
-// session from the same initiator replaces the old one (the old one is likely dead).
-bool new_one_wins(const LinkSession& live, const LinkSession& fresh) {
+// Two sessions that come up within this of each other were dialled at once (a handshake
+// takes a round trip or two); later, a new session means the partner lost the old one.
+constexpr auto dialled_at_once = std::chrono::seconds(3);
+
+// Of two sessions dialled at once, both devices keep the one whose initiator has the
+// bytewise smaller sign_public. Otherwise the new one replaces the old: a device dials only
+// while it has no session, so the old one is dead on the partner's side (say a middlebox
+// forgot the connection and this side was not told) and would only end at the idle timeout.
+bool new_one_wins(const LinkSession& live, const LinkSession& fresh, Clock::duration window) {
   if (live.initiator == fresh.initiator) return true;
+  if (fresh.started - live.started > window) return true;
   return std::lexicographical_compare(fresh.initiator.begin(), fresh.initiator.end(),
                                       live.initiator.begin(), live.initiator.end());
 }
@@ -166,7 +174,9 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
   auto fresh = std::make_shared<LinkSession>(std::move(conn), std::move(transport), initiator,
                                              std::move(remote));
   if (state.session) {
-    if (!new_one_wins(*state.session, *fresh)) {
+    const Clock::duration window =
+        std::min<Clock::duration>(dialled_at_once, state.timings.handshake_timeout);
+    if (!new_one_wins(*state.session, *fresh, window)) {
       log_limited(state.session_log, "net", "closed a second partner session (kept the first)");
       fresh->close();
       return;

@@ -39,6 +39,7 @@ struct LinkSession {
   std::deque<peer::Bytes> queue;  // encoded frames; front() is being written when `writing`
   bool writing = false;
   bool closed = false;
+  Clock::time_point started;
   Clock::time_point last_sent;
   Clock::time_point last_received;
   Clock::time_point write_started;

@@ -61,7 +61,8 @@ struct FaultProxy::Connection {
   std::size_t sliced[2] = {0, 0};     // bytes to that side still to forward in pieces
   Clock::time_point resume[2];        // nothing is written to that side before this
   int orphan = -1;                    // the side left open by a one-side cut
-  Clock::time_point orphaned_at;
+  Clock::time_point orphan_until;     // then it is reset
+  bool orphan_silent = false;         // what it sends is dropped instead of answered by a reset
   bool closed = false;
 };
 
@@ -148,6 +149,21 @@ void FaultProxy::cut_all(bool reset) {
   (void)!::write(m_wake[1], "x", 1);
 }
 
+void FaultProxy::cut_one_side(int side, bool reset, std::chrono::milliseconds linger, bool silent) {
+  std::lock_guard lock(m_mutex);
+  for (auto& c : m_connections) {
+    if (c->closed || c->orphan >= 0) continue;
+    close_side(*c, side, reset);
+    c->orphan = 1 - side;
+    c->orphan_until = Clock::now() + linger;
+    c->orphan_silent = silent;
+    c->out[0].clear();
+    c->out[1].clear();
+    ++m_counts.half_cuts;
+  }
+  (void)!::write(m_wake[1], "x", 1);
+}
+
 FaultCounts FaultProxy::counts() const {
   std::lock_guard lock(m_mutex);
   return m_counts;
@@ -171,7 +187,7 @@ void FaultProxy::loop() {
       const auto now = Clock::now();
       std::erase_if(m_connections, [](const auto& c) { return c->closed; });
       for (auto& c : m_connections) {
-        if (c->orphan >= 0 && now >= c->orphaned_at + m_plan.orphan_linger) {
+        if (c->orphan >= 0 && now >= c->orphan_until) {
           close_both(*c, true);
           continue;
         }
@@ -237,6 +253,7 @@ void FaultProxy::read_side(Connection& c, int side) {
   const ssize_t n = ::recv(c.fd[side], chunk, sizeof chunk, MSG_DONTWAIT);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (c.orphan == side) {  // its partner is gone: whatever it says is answered with a reset
+    if (c.orphan_silent && n > 0) return;
     close_both(c, n > 0);
     return;
   }
@@ -313,7 +330,7 @@ void FaultProxy::fault(Connection& c, int to) {
       const int gone = uniform(0, 1);
       close_side(c, gone, how == 3);
       c.orphan = 1 - gone;
-      c.orphaned_at = Clock::now();
+      c.orphan_until = Clock::now() + m_plan.orphan_linger;
       c.out[0].clear();
       c.out[1].clear();
       ++m_counts.half_cuts;

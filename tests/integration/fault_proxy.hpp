@@ -65,6 +65,10 @@ class FaultProxy {
   void limit_rate(std::size_t bytes_per_second);
   // Closes every open connection now, both sides; `reset`: with RST instead of FIN.
   void cut_all(bool reset);
+  // Closes one side of every open connection (0: the dialler's, 1: the target's) and leaves
+  // the other hanging, as a middlebox that forgot the connection: it is reset when it next
+  // sends (unless `silent`: what it sends is dropped), or after `linger`.
+  void cut_one_side(int side, bool reset, std::chrono::milliseconds linger, bool silent = false);
 
   FaultCounts counts() const;
   std::size_t open_connections() const;

@@ -119,5 +119,32 @@ TEST_F(FaultProxyTest, AStalledSessionIsDroppedWhenCutAndTheDevicesReconnect) {
   ASSERT_NO_FATAL_FAILURE(stop(sam));
 }
 
+// A middlebox forgets the connection: one device hears a reset, the other hears nothing and
+// keeps its session until it next sends. The devices must be back together well before
+// keepalive and idle timeouts (25 s, 75 s) would notice, whichever side lost it.
+TEST_F(FaultProxyTest, AConnectionForgottenOnOneSideComesBackQuickly) {
+  ASSERT_NO_FATAL_FAILURE(paired_through_proxies(fault_seed("FaultProxyTest.AConnectionForgotten")));
+  for (int side : {0, 1, 0, 1}) {
+    SCOPED_TRACE("the " + std::string(side == 0 ? "dialler's" : "listener's") + " side hears the reset");
+    const bool silent = true;
+    ASSERT_TRUE(eventually([&] { return to_alex->open_connections() + to_sam->open_connections() == 1; }, 10s));
+    const auto before = std::chrono::steady_clock::now();
+    to_alex->cut_one_side(side, true, 120s, silent);
+    to_sam->cut_one_side(side, true, 120s, silent);
+    const std::string note = "after a forgotten connection " + std::to_string(side);
+    ASSERT_EQ(cli_at(sam, {"space", "need", "--for", "1h", "--note", note}).exit_code, 0);
+    EXPECT_TRUE(eventually([&] {
+      auto s = status_of(alex);
+      return s.contains("partner_space") && s["partner_space"].value("note", "") == note;
+    }, 12s)) << "not back within 12 s";
+    std::cout << "[fault] back after "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - before).count()
+              << " ms" << std::endl;
+    ASSERT_TRUE(wait_same_digest(20s));
+  }
+  ASSERT_NO_FATAL_FAILURE(stop(alex));
+  ASSERT_NO_FATAL_FAILURE(stop(sam));
+}
+
 }  // namespace
 }  // namespace pairspace::itest
