@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # libFuzzer targets (docs/fuzzing.md). Builds them in build-fuzz with clang, ASan and UBSan.
 #
+#   scripts/fuzz.sh build              only builds the targets (scripts/test.sh does it while
+#                                      the sanitizer tests run)
 #   scripts/fuzz.sh smoke              every target over its seed corpus, then a few seconds of
 #                                      fuzzing each (FUZZ_SMOKE_SECONDS, default 7) on a copy of
 #                                      the corpus; fails on any crash, leak or timeout
@@ -20,7 +22,8 @@ all_targets=(frame handshake pairing cpace invite op oplog control daemon time s
 
 usage() {
   cat >&2 <<'EOF'
-usage: scripts/fuzz.sh smoke
+usage: scripts/fuzz.sh build
+       scripts/fuzz.sh smoke
        scripts/fuzz.sh long [SECONDS]
        scripts/fuzz.sh run NAME [LIBFUZZER ARGS...]
        scripts/fuzz.sh seeds
@@ -151,6 +154,10 @@ long() {
 }
 
 case ${1:-} in
+  build)
+    [[ $# -eq 1 ]] || usage
+    build fuzz_targets
+    ;;
   smoke)
     [[ $# -eq 1 ]] || usage
     smoke

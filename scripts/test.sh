@@ -1,15 +1,54 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: plain, then ASan+UBSan.
+# Installs what is missing, builds, and runs every test: the plain build, the ASan+UBSan
+# build, and a short libFuzzer run of every fuzz target (scripts/fuzz.sh smoke).
+# The tests mostly wait on sockets and timers, so the next build compiles alongside them at
+# a lower priority; its output goes to a log that is shown when it fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 jobs=$(nproc)
-for flavour in plain asan; do
-  echo "== $flavour build =="
-  scripts/build.sh "$flavour"
-  dir=build; [[ $flavour == asan ]] && dir=build-asan
-  echo "== $flavour tests =="
-  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300
-done
+started=$SECONDS
+phase() { printf '\n== %s (at %d s) ==\n' "$1" $((SECONDS - started)); }
+run_tests() { ctest --test-dir "$1" --output-on-failure -j "$jobs" --timeout 300; }
+
+# Starts `$@` in the background at low priority, output to log file $1.
+background_pid=
+background() {
+  local log=$1
+  shift
+  mkdir -p "$(dirname "$log")"
+  nice -n 10 "$@" >"$log" 2>&1 &
+  background_pid=$!
+}
+# Waits for the background job; shows its log's end when it failed.
+finish_background() {
+  local log=$1
+  if ! wait "$background_pid"; then
+    echo "This step failed; the end of its log ($log):" >&2
+    tail -n 60 "$log" >&2
+    return 1
+  fi
+}
+
+phase "plain build"
+scripts/build.sh plain
+
+phase "plain tests (ASan+UBSan build alongside)"
+background build-asan/build.log scripts/build.sh asan
+plain=0
+run_tests build || plain=$?
+finish_background build-asan/build.log
+((plain == 0))
+
+phase "ASan+UBSan tests (fuzz build alongside)"
+background build-fuzz/build.log scripts/fuzz.sh build
+asan=0
+run_tests build-asan || asan=$?
+finish_background build-fuzz/build.log
+((asan == 0))
+
+phase "fuzz smoke run"
+scripts/fuzz.sh smoke
+phase "all tests passed"
