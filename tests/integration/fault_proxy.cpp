@@ -109,6 +109,7 @@ std::size_t FaultProxy::next_countdown() {
 void FaultProxy::faults_on(const FaultPlan& plan) {
   std::lock_guard lock(m_mutex);
   m_plan = plan;
+  m_kinds.clear();
   m_faults = true;
   for (auto& c : m_connections) {
     for (auto& left : c->countdown) left = next_countdown();
@@ -314,12 +315,15 @@ void FaultProxy::write_side(Connection& c, int to) {
 
 void FaultProxy::fault(Connection& c, int to) {
   c.countdown[to] = next_countdown();
-  std::vector<int> kinds;
-  if (m_plan.cut) kinds.push_back(0);
-  if (m_plan.stall) kinds.push_back(1);
-  if (m_plan.slice) kinds.push_back(2);
-  if (kinds.empty()) return;
-  const int kind = kinds[uniform<std::size_t>(0, kinds.size() - 1)];
+  if (m_kinds.empty()) {  // a shuffled bag: every kind comes once in each three faults
+    if (m_plan.cut) m_kinds.push_back(0);
+    if (m_plan.stall) m_kinds.push_back(1);
+    if (m_plan.slice) m_kinds.push_back(2);
+    std::shuffle(m_kinds.begin(), m_kinds.end(), m_rng);
+  }
+  if (m_kinds.empty()) return;
+  const int kind = m_kinds.back();
+  m_kinds.pop_back();
   if (kind == 0) {
     const int how = uniform(0, 3);  // 0: both FIN, 1: both RST, 2-3: one side (FIN or RST)
     if (how < 2) {

@@ -8,7 +8,8 @@
 //   * slices it: forwards the next bytes in 1..N-byte pieces with small pauses.
 // It can also limit the rate in each direction (a slow link), so a sync lasts long enough
 // to be interrupted many times.
-// The same seed gives the same fault plan for the same byte streams.
+// Kinds come from a shuffled bag, so every kind happens once in each three faults. The
+// same seed gives the same fault plan for the same byte streams.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -56,7 +57,7 @@ class FaultProxy {
 
   // Faults from now on (plan), or a faithful forwarder (faults_off). Open connections keep
   // their byte countdowns; stalls and slices already started run out.
-  void faults_on(const FaultPlan& plan);
+  void faults_on(const FaultPlan& plan);  // (a new plan starts a new bag)
   void faults_off();
   // Holds every byte (new connections too) until release(); nothing is read or written.
   void hold();
@@ -99,6 +100,7 @@ class FaultProxy {
   bool m_held = false;
   std::size_t m_rate = 0;
   FaultPlan m_plan;
+  std::vector<int> m_kinds;  // fault kinds still to draw from the current bag
   FaultCounts m_counts;
   std::vector<std::unique_ptr<Connection>> m_connections;
 

@@ -35,7 +35,7 @@ TEST_F(FaultProxyTest, SyncThroughCutsStallsAndSlicesEndsWithEveryOpOnceOnBoth) 
   ASSERT_NO_FATAL_FAILURE(testgen(sam, {"ops", "--count", std::to_string(backlog_ops)}));
 
   FaultPlan plan;
-  plan.mean_bytes_between = 16 * 1024;
+  plan.mean_bytes_between = 8 * 1024;
   to_alex->faults_on(plan);
   to_sam->faults_on(plan);
   ASSERT_TRUE(start(alex, alex_address));
