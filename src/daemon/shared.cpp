@@ -121,7 +121,12 @@ Status SharedSpace::on_frame(const v1::Frame& frame) {
     if (auto st = m_send(out); !st) return st;
   }
   if (frame.has_sync_hello()) note_delivered(frame.sync_hello().heads());
-  if (frame.has_batch_ack()) note_delivered(frame.batch_ack().heads());
+  // During a catch-up acks come every 256 ops; recording each one costs a disk flush on
+  // this (network) thread. Delivery is recorded once the window drains: at once for a
+  // live signal, at the end of a catch-up (bench/results/catchup.md).
+  if (frame.has_batch_ack() && m_session && m_session->batches_in_flight() == 0) {
+    note_delivered(frame.batch_ack().heads());
+  }
   if (frame.has_op_batch()) {
     const v1::SharedState& after = m_log->state();
     if (sync::digest_of(after) != sync::digest_of(before)) {
