@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh build              only builds the targets (scripts/test.sh does it while
 #                                      the sanitizer tests run)
 #   scripts/fuzz.sh smoke              every target over its seed corpus, then a few seconds of
-#                                      fuzzing each (FUZZ_SMOKE_SECONDS, default 7) on a copy of
+#                                      fuzzing each (FUZZ_SMOKE_SECONDS, default 6) on a copy of
 #                                      the corpus; fails on any crash, leak or timeout
 #   scripts/fuzz.sh long [SECONDS]     each target in turn for SECONDS (default 600), growing
 #                                      build-fuzz/corpus/<name>; prints a table of the run
@@ -103,7 +103,7 @@ report_failure() {
 }
 
 smoke() {
-  local seconds=${FUZZ_SMOKE_SECONDS:-7}
+  local seconds=${FUZZ_SMOKE_SECONDS:-6}
   build fuzz_targets
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
