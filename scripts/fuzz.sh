@@ -50,7 +50,8 @@ clang_cxx() {
 build() {
   if [[ ! -f $dir/build.ninja ]]; then
     cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$(clang_cxx)" \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAIRSPACE_FUZZ=ON -DPAIRSPACE_TESTS=OFF \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+      -DPAIRSPACE_FUZZ=ON -DPAIRSPACE_TESTS=OFF \
       -DSANITIZERS=address,undefined,fuzzer-no-link >/dev/null
   fi
   cmake --build "$dir" -j "$(nproc)" --target "$@"
