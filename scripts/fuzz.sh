@@ -16,7 +16,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-dir=build-fuzz
+# FUZZ_BUILD_DIR and FUZZ_CXX_FLAGS pick another build (scripts/test.sh: an -O0 one, quicker
+# to compile, for its short run).
+dir=${FUZZ_BUILD_DIR:-build-fuzz}
+cxx_flags=${FUZZ_CXX_FLAGS:--O1 -gline-tables-only}
 corpus_src=tests/fuzz/corpus
 all_targets=(frame handshake pairing cpace invite op oplog control daemon time schedule)
 
@@ -50,7 +53,7 @@ clang_cxx() {
 build() {
   if [[ ! -f $dir/build.ninja ]]; then
     cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="$(clang_cxx)" \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$cxx_flags" \
       -DPAIRSPACE_FUZZ=ON -DPAIRSPACE_TESTS=OFF \
       -DSANITIZERS=address,undefined,fuzzer-no-link >/dev/null
   fi
