@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "tcp_probe.hpp"
+
 namespace pairspace::itest {
 
 namespace {
@@ -70,17 +72,8 @@ FaultProxy::FaultProxy(std::uint16_t target_port, std::uint64_t seed) : m_target
   if (::pipe2(m_wake, O_CLOEXEC | O_NONBLOCK) != 0) return;
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 16) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    return;
-  }
-  m_port = ntohs(address.sin_port);
+  m_port = listen_on_loopback(fd);
+  if (m_port == 0) return;
   m_listen_fd = fd;
   m_thread = std::thread([this] { loop(); });
 }

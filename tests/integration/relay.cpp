@@ -9,6 +9,8 @@
 
 #include <cerrno>
 
+#include "tcp_probe.hpp"
+
 namespace pairspace::itest {
 
 namespace {
@@ -53,17 +55,8 @@ Relay::Relay(std::uint16_t target_port) : m_target(target_port) {
   if (fd < 0) return;
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 16) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(fd);
-    return;
-  }
-  m_port = ntohs(address.sin_port);
+  m_port = listen_on_loopback(fd);
+  if (m_port == 0) return;
   m_listen_fd = fd;
   m_thread = std::thread([this] { loop(); });
 }

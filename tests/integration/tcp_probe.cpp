@@ -17,6 +17,22 @@ constexpr std::size_t probe_chunk_bytes = 4096;
 constexpr std::size_t max_body_bytes = 65535;
 }  // namespace
 
+std::uint16_t listen_on_loopback(int fd) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = 0;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast)
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 16) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
+    ::close(fd);
+    return 0;
+  }
+  return ntohs(address.sin_port);
+}
+
 std::uint16_t port_of(const std::string& host_port) {
   const auto colon = host_port.rfind(':');
   if (colon == std::string::npos) return 0;

@@ -10,6 +10,10 @@ namespace pairspace::itest {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// Binds the TCP socket fd to 127.0.0.1 on a free port and listens: the port, or 0 (fd closed)
+// when that failed.
+std::uint16_t listen_on_loopback(int fd);
+
 // "127.0.0.1:4100" -> 4100; 0 when there is no port.
 std::uint16_t port_of(const std::string& host_port);
 
