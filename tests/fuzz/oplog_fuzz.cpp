@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "fuzz_support.hpp"
+#include "sign_raw.hpp"
 #include "store/store.hpp"
 #include "sync/op_log.hpp"
 #include "sync/sync_session.hpp"
@@ -58,19 +59,6 @@ sync::OpLogKeys keys_of(const TestKeys& self, const TestKeys& partner) {
   keys.self_sign_secret = crypto::SecureBytes(ByteView(self.sign_secret));
   keys.partner = partner.sign_public;
   return keys;
-}
-
-std::string sign_raw(const v1::Op& op, const TestKeys& keys) {
-  const std::string op_bytes = op.SerializeAsString();
-  const std::string message = std::string(sync::op_signature_context) + op_bytes;
-  std::array<std::uint8_t, crypto_sign_BYTES> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       keys.sign_secret.data());
-  v1::SignedOp envelope;
-  envelope.set_op(op_bytes);
-  envelope.set_signature(as_string(signature));
-  return envelope.SerializeAsString();
 }
 
 // An in-memory device paired with `partner` (the store only keeps ops while paired).

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "fuzz_support.hpp"
+#include "sign_raw.hpp"
 #include "pairspace.pb.h"
 #include "peer/frame_codec.hpp"
 #include "peer/pairing_inviter.hpp"
@@ -49,19 +50,6 @@ void write(const std::string& target, const std::string& name, const InputWriter
 
 Bytes framed(ByteView body) { return peer::encode_frame(body).value(); }
 Bytes bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
-
-std::string sign_raw(const v1::Op& op, const TestKeys& keys) {
-  const std::string op_bytes = op.SerializeAsString();
-  const std::string message = std::string(sync::op_signature_context) + op_bytes;
-  std::array<std::uint8_t, crypto_sign_BYTES> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       keys.sign_secret.data());
-  v1::SignedOp envelope;
-  envelope.set_op(op_bytes);
-  envelope.set_signature(as_string(signature));
-  return envelope.SerializeAsString();
-}
 
 // One op body of each kind (no envelope).
 std::map<std::string, v1::Op> op_bodies() {
