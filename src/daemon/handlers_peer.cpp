@@ -58,7 +58,7 @@ asio::awaitable<v1::Response> Handlers::peer_forget() {
       frame.mutable_unpair()->set_signature(signature->data(), signature->size());
       const std::chrono::milliseconds limit = unpair_send_limit;
       // The arguments are bound outside the co_await expression: see worker.hpp on g++ 12.
-      auto send = m_partnership.link().send_and_flush(std::move(frame), limit);
+      auto send = m_partnership.link().send_last(std::move(frame), limit);
       auto sent = co_await std::move(send);
       told = sent.ok();
     }

@@ -42,6 +42,11 @@ void FramedConn::close() {
   m_deadline.cancel();
 }
 
+void FramedConn::shutdown_send() {
+  boost::system::error_code ignored;
+  m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
 asio::awaitable<std::optional<peer::Bytes>> read_frame(FramedConn& conn) {
   std::array<std::uint8_t, peer::frame_header_bytes> header{};
   boost::system::error_code ec;

@@ -28,6 +28,10 @@ class FramedConn : public std::enable_shared_from_this<FramedConn> {
   void disarm();
   bool timed_out() const { return m_timed_out; }
   void close();
+  // Sends FIN after what is written so far and keeps reading: the partner reads every byte
+  // before it sees the end. (A close() with bytes still arriving would answer them with a
+  // reset, and a reset makes the partner's kernel drop what it had not read yet.)
+  void shutdown_send();
   // Every frame goes out at once: the handshakes and the sync send small frames back to
   // back, and Nagle's algorithm would hold the second one until the first was acknowledged
   // (a delayed ACK: about 40 ms). Errors are ignored (the socket then only sends later).

@@ -67,11 +67,15 @@ asio::awaitable<void> write_loop(std::shared_ptr<PartnerLink::State> state,
                                redirect_error(use_awaitable, ec));
     if (ec || session->closed) break;
     session->queue.pop_front();
-    ++session->written;
-    session->wake_flush_waiters();
   }
   session->writing = false;
-  if (ec && !session->closed) end_session(*state, session, "write failed");
+  if (ec && !session->closed) {
+    end_session(*state, session, "write failed");
+  } else if (session->ending && !session->closed) {
+    session->conn->shutdown_send();
+    session->wake_flush_waiters();
+    if (session->partner_finished && state->session != session) session->close();
+  }
 }
 
 asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
@@ -80,6 +84,13 @@ asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
   for (;;) {
     std::optional<peer::Bytes> body = co_await read_frame(*session->conn);
     if (session->closed || state->closed) break;
+    if (!body && session->ending) {  // the partner has read all we sent: send_last wakes
+      session->partner_finished = true;
+      session->wake_flush_waiters();
+      // A farewell is its caller's to end; the write loop ends one still writing.
+      if (state->session == session || session->writing) co_return;
+      break;
+    }
     if (!body) break;
     session->last_received = Clock::now();
     Result<v1::Frame> frame = session->transport.decrypt(*body);
@@ -87,6 +98,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
       why = "a frame did not decrypt";
       break;
     }
+    if (session->ending && !frame->has_unpair()) continue;
     if (frame->has_keepalive()) {
       if (const std::int64_t at = frame->keepalive().now_ms(); at > 0) {
         state->delegate.on_partner_clock(at - static_cast<std::int64_t>(now_ms()));
@@ -104,11 +116,11 @@ asio::awaitable<void> read_loop(std::shared_ptr<PartnerLink::State> state,
 asio::awaitable<void> keepalive_loop(std::shared_ptr<PartnerLink::State> state,
                                      std::shared_ptr<LinkSession> session) {
   const auto every = state->timings.keepalive;
-  while (!session->closed && !state->closed) {
+  while (!session->closed && !state->closed && !session->ending) {
     session->keepalive_timer.expires_at(session->last_sent + every);
     boost::system::error_code ec;
     co_await session->keepalive_timer.async_wait(redirect_error(use_awaitable, ec));
-    if (session->closed || state->closed) break;
+    if (session->closed || state->closed || session->ending) break;
     if (Clock::now() < session->last_sent + every) continue;
     if (!queue_frame(*state, session, clock_keepalive())) {
       end_session(*state, session, "a keepalive could not be sent");
@@ -125,6 +137,7 @@ asio::awaitable<void> idle_loop(std::shared_ptr<PartnerLink::State> state,
   while (!session->closed && !state->closed) {
     auto due = session->last_received + idle;
     if (session->writing) due = std::min(due, session->write_started + idle);
+    if (session->ending) due = std::min(due, session->ending_until);
     session->idle_timer.expires_at(due);
     boost::system::error_code ec;
     co_await session->idle_timer.async_wait(redirect_error(use_awaitable, ec));
@@ -136,6 +149,10 @@ asio::awaitable<void> idle_loop(std::shared_ptr<PartnerLink::State> state,
     }
     if (session->writing && now >= session->write_started + idle) {
       end_session(*state, session, "a write was stuck too long");
+      break;
+    }
+    if (session->ending && now >= session->ending_until) {
+      end_session(*state, session, "the partner did not close a finished session in time");
       break;
     }
   }
@@ -162,7 +179,24 @@ bool new_one_wins(const LinkSession& live, const LinkSession& fresh, Clock::dura
                                       live.initiator.begin(), live.initiator.end());
 }
 
+void run_loops(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session) {
+  auto self = state.shared_from_this();
+  auto executor = session->conn->socket().get_executor();
+  asio::co_spawn(executor, read_loop(self, session), asio::detached);
+  asio::co_spawn(executor, keepalive_loop(self, session), asio::detached);
+  asio::co_spawn(executor, idle_loop(self, session), asio::detached);
+}
+
 }  // namespace
+
+void begin_ending(LinkSession& session, Clock::duration linger) {
+  if (session.closed || session.ending) return;
+  session.ending = true;
+  session.ending_until = Clock::now() + linger;
+  session.keepalive_timer.cancel();
+  session.idle_timer.cancel();  // the idle loop now also waits for ending_until
+  if (!session.writing) session.conn->shutdown_send();
+}
 
 void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
                    peer::Transport transport, const peer::SignPublic& initiator) {
@@ -178,13 +212,14 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
         std::min<Clock::duration>(dialled_at_once, state.timings.handshake_timeout);
     if (!new_one_wins(*state.session, *fresh, window)) {
       log_limited(state.session_log, "net", "closed a second partner session (kept the first)");
-      fresh->close();
+      run_loops(state, fresh);  // the partner may have sent on it before it heard of ours
+      begin_ending(*fresh, window);
       return;
     }
     log_limited(state.session_log, "net", "replacing the partner session with a newer one");
     std::shared_ptr<LinkSession> old = std::move(state.session);
     state.session.reset();
-    old->close();
+    begin_ending(*old, window);
     state.delegate.on_session_down();
     if (state.closed) {
       fresh->close();
@@ -195,11 +230,7 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
   state.backoff = state.timings.backoff_initial;
   wake_dialer(state);  // it goes back to waiting while the session lives
 
-  auto self = state.shared_from_this();
-  auto executor = fresh->conn->socket().get_executor();
-  asio::co_spawn(executor, read_loop(self, fresh), asio::detached);
-  asio::co_spawn(executor, keepalive_loop(self, fresh), asio::detached);
-  asio::co_spawn(executor, idle_loop(self, fresh), asio::detached);
+  run_loops(state, fresh);
   log_limited(state.session_log, "net", "partner session up with " + fresh->remote);
   (void)queue_frame(state, fresh, clock_keepalive());  // first: the partner learns our clock
   state.delegate.on_session_up(fresh->remote);
@@ -219,13 +250,12 @@ void end_session(PartnerLink::State& state, const std::shared_ptr<LinkSession>& 
 
 Status queue_frame(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
                    const v1::Frame& frame) {
-  if (session->closed) return not_connected_error();
+  if (session->closed || session->ending) return not_connected_error();
   Result<peer::Bytes> body = session->transport.encrypt(frame);
   if (!body) return body.error();
   Result<peer::Bytes> encoded = peer::encode_frame(*body);
   if (!encoded) return encoded.error();
   session->queue.push_back(std::move(*encoded));
-  ++session->queued;
   session->last_sent = Clock::now();
   if (!session->writing) {
     session->writing = true;
@@ -235,24 +265,26 @@ Status queue_frame(PartnerLink::State& state, const std::shared_ptr<LinkSession>
   return ok_status();
 }
 
-asio::awaitable<Status> flush_frame(std::shared_ptr<PartnerLink::State> state, v1::Frame frame,
-                                    std::chrono::milliseconds timeout) {
+asio::awaitable<Status> send_last_frame(std::shared_ptr<PartnerLink::State> state,
+                                        v1::Frame frame, std::chrono::milliseconds timeout) {
   std::shared_ptr<LinkSession> session = state->closed ? nullptr : state->session;
   if (!session) co_return not_connected_error();
   Status queued = queue_frame(*state, session, frame);
   if (!queued) co_return queued;
-  const std::uint64_t target = session->queued;
   const auto deadline = Clock::now() + timeout;
+  begin_ending(*session, timeout);
   asio::steady_timer waiter(state->io);
   session->flush_waiters.push_back(&waiter);
   const auto registration = std::prev(session->flush_waiters.end());
-  while (session->written < target && !session->closed && Clock::now() < deadline) {
+  // Written, and the partner's end read after it: the partner has read the frame.
+  auto told = [&] { return session->partner_finished && session->queue.empty(); };
+  while (!session->closed && !told() && Clock::now() < deadline) {
     waiter.expires_at(deadline);
     boost::system::error_code ec;
     co_await waiter.async_wait(redirect_error(use_awaitable, ec));
   }
   session->flush_waiters.erase(registration);
-  if (session->written >= target) co_return ok_status();
+  if (told()) co_return ok_status();
   co_return make_error(v1::CODE_UNREACHABLE,
                        "The message could not be delivered to your partner's device in time.");
 }

@@ -39,13 +39,16 @@ struct LinkSession {
   std::deque<peer::Bytes> queue;  // encoded frames; front() is being written when `writing`
   bool writing = false;
   bool closed = false;
+  // Ending gracefully (see begin_ending): nothing more is queued, our side shuts once the
+  // queue is written, and the read loop runs on to the partner's end of stream.
+  bool ending = false;
+  bool partner_finished = false;  // while ending: the partner's end of stream arrived
+  Clock::time_point ending_until{};
   Clock::time_point started;
   Clock::time_point last_sent;
   Clock::time_point last_received;
   Clock::time_point write_started;
-  std::uint64_t queued = 0;   // frames ever queued
-  std::uint64_t written = 0;  // frames fully written
-  std::list<boost::asio::steady_timer*> flush_waiters;
+  std::list<boost::asio::steady_timer*> flush_waiters;  // send_last, woken by close or the end
 
   void close();
   void wake_flush_waiters();
@@ -87,10 +90,19 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
 // backoff (unless the link is closed).
 void end_session(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
                  std::string_view why);
+// Lets `session` end without losing a byte in flight: it queues nothing more, shuts our side
+// once what is queued is written, and reads on (delivering only an unpair, the one frame
+// that is never sent again) until the partner's end of stream or `linger`. A plain close
+// would answer bytes still arriving with a reset, and a reset makes the partner's kernel drop
+// what it had not read yet: an unpair sent on a session that lost the tie-break, say.
+void begin_ending(LinkSession& session, Clock::duration linger);
 Status queue_frame(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
                    const v1::Frame& frame);
-boost::asio::awaitable<Status> flush_frame(std::shared_ptr<PartnerLink::State> state, v1::Frame frame,
-                                           std::chrono::milliseconds timeout);
+// Queues `frame` on the live session, shuts our side once it is written and waits, all within
+// `timeout`, until the partner closes its side: it has read the frame. The session is left
+// for the caller to end.
+boost::asio::awaitable<Status> send_last_frame(std::shared_ptr<PartnerLink::State> state,
+                                               v1::Frame frame, std::chrono::milliseconds timeout);
 Error not_connected_error();
 
 // link_inbound.cpp

@@ -65,8 +65,8 @@ std::optional<peer::Bytes> PartnerLink::session_handshake_hash() const {
   return peer::Bytes(hash.begin(), hash.end());
 }
 
-asio::awaitable<Status> PartnerLink::send_and_flush(v1::Frame frame, std::chrono::milliseconds timeout) {
-  return flush_frame(m_state, std::move(frame), timeout);
+asio::awaitable<Status> PartnerLink::send_last(v1::Frame frame, std::chrono::milliseconds timeout) {
+  return send_last_frame(m_state, std::move(frame), timeout);
 }
 
 void PartnerLink::drop_session(std::string_view why) {

@@ -96,8 +96,10 @@ class PartnerLink {
   Status send(const v1::Frame& frame);
   // The live session's handshake hash (to sign an unpair), nullopt when not connected.
   std::optional<peer::Bytes> session_handshake_hash() const;
-  // Queue `frame` and wait until it is written or `timeout` passes.
-  boost::asio::awaitable<Status> send_and_flush(v1::Frame frame, std::chrono::milliseconds timeout);
+  // The session's last frame (an unpair): queue it, shut this side, and wait until the
+  // partner has read it and closed its side, or `timeout` passes (CODE_UNREACHABLE). The
+  // session sends and delivers nothing more; end it after (set_partner or drop_session).
+  boost::asio::awaitable<Status> send_last(v1::Frame frame, std::chrono::milliseconds timeout);
 
   bool connected() const;
   // Ends the live session (if any) as if it had failed: on_session_down, then a redial

@@ -1,6 +1,8 @@
 // Partner sessions between two links over loopback, and raw peers that misbehave.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -105,23 +107,71 @@ TEST_F(PartnerLinkSession, BothDiallingAtOnceSettleOnOneSession) {
   ASSERT_TRUE(run_until(io, [&] { return !b.delegate.frames.empty(); }));
 }
 
-TEST_F(PartnerLinkSession, SendAndFlushWaitsForTheWrite) {
+TEST_F(PartnerLinkSession, SendLastWaitsUntilThePartnerHasReadItAndClosed) {
   Node a(io, "a");
   Node b(io, "b");
   std::optional<Status> early;
   const v1::Frame frame = unpair_frame("x");
-  spawn_into(io, a.link->send_and_flush(frame, 200ms), early);
+  spawn_into(io, a.link->send_last(frame, 200ms), early);
   ASSERT_TRUE(run_until(io, [&] { return early.has_value(); }));
   EXPECT_EQ(early->error().code, v1::CODE_UNREACHABLE);
   EXPECT_EQ(a.link->send(frame).error().code, v1::CODE_UNREACHABLE);
 
   pin_each_other(a, b);
   ASSERT_TRUE(run_until(io, [&] { return connected_both(a, b) && same_session(a, b); }));
-  std::optional<Status> flushed;
-  spawn_into(io, a.link->send_and_flush(frame, 2000ms), flushed);
-  ASSERT_TRUE(run_until(io, [&] { return flushed.has_value(); }));
-  EXPECT_TRUE(*flushed);
-  ASSERT_TRUE(run_until(io, [&] { return !b.delegate.frames.empty(); }));
+  const int b_downs = b.delegate.downs;
+  std::optional<Status> last;
+  spawn_into(io, a.link->send_last(frame, 5000ms), last);
+  // b reads the frame, then the end of the stream, and closes; only then is a done.
+  ASSERT_TRUE(run_until(io, [&] { return last.has_value(); }));
+  EXPECT_TRUE(*last) << last->error().message;
+  ASSERT_EQ(b.delegate.frames.size(), 1U);
+  EXPECT_EQ(b.delegate.frames[0].unpair().signature(), "x");
+  EXPECT_EQ(b.delegate.downs, b_downs + 1);
+}
+
+// Two devices each on their own io_context, so one can act while the other stands still.
+bool run_both_until(asio::io_context& one, asio::io_context& two, const std::function<bool()>& done,
+                    std::chrono::milliseconds limit = 3000ms) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    one.run_for(2ms);
+    two.run_for(2ms);
+  }
+  return true;
+}
+
+// The race behind a forget that was not heard: a sends its unpair on the session b has just
+// replaced with a newer one. b lets the old session end gracefully, so the unpair still
+// arrives (a plain close would reset the connection and drop it unread).
+TEST_F(PartnerLinkSession, AnUnpairOnASessionThePartnerJustReplacedStillArrives) {
+  asio::io_context io_b;
+  Node a(io, "a");
+  Node b(io_b, "b");
+  a.link->set_partner(b.delegate.pinned(true));  // only a dials
+  b.link->set_partner(a.delegate.pinned(false));
+  ASSERT_TRUE(run_both_until(io, io_b, [&] { return connected_both(a, b) && same_session(a, b); }));
+
+  // A second session from a's keys reaches b while a's own io stands still: b replaces the
+  // first, and a does not know yet.
+  RawOutcome newer;
+  asio::co_spawn(io_b, raw_session(io_b, a.delegate, b.delegate, {}, std::nullopt, newer),
+                 asio::detached);
+  ASSERT_TRUE(run_until(io_b, [&] { return b.delegate.ups == 2; }));
+  ASSERT_TRUE(a.link->connected());
+
+  std::optional<Status> last;
+  spawn_into(io, a.link->send_last(unpair_frame("bye"), 3000ms), last);
+  run_for(io, 20ms);  // a writes it; b stands still
+  EXPECT_FALSE(a.link->send(unpair_frame("behind it")).ok());  // nothing goes after the last
+  // a's last frame went out after b had shut the old session, yet b reads it there.
+  EXPECT_TRUE(run_both_until(io, io_b, [&] { return last.has_value(); }));
+  EXPECT_TRUE(run_both_until(io, io_b, [&] { return !b.delegate.frames.empty(); }));
+  ASSERT_EQ(b.delegate.frames.size(), 1U);
+  EXPECT_EQ(b.delegate.frames[0].unpair().signature(), "bye");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_TRUE(*last) << last->error().message;
 }
 
 TEST_F(PartnerLinkSession, StrangerGetsNoByteAndEof) {
