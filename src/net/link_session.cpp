@@ -187,6 +187,15 @@ void run_loops(PartnerLink::State& state, const std::shared_ptr<LinkSession>& se
   asio::co_spawn(executor, idle_loop(self, session), asio::detached);
 }
 
+// A session that lost the tie-break ends gracefully; PartnerLink::close() closes it if
+// it has not ended by then.
+void retire(PartnerLink::State& state, const std::shared_ptr<LinkSession>& session,
+            Clock::duration linger) {
+  state.ending.remove_if([](const std::weak_ptr<LinkSession>& weak) { return weak.expired(); });
+  state.ending.push_back(session);
+  begin_ending(*session, linger);
+}
+
 }  // namespace
 
 void begin_ending(LinkSession& session, Clock::duration linger) {
@@ -213,13 +222,13 @@ void start_session(PartnerLink::State& state, std::shared_ptr<FramedConn> conn,
     if (!new_one_wins(*state.session, *fresh, window)) {
       log_limited(state.session_log, "net", "closed a second partner session (kept the first)");
       run_loops(state, fresh);  // the partner may have sent on it before it heard of ours
-      begin_ending(*fresh, window);
+      retire(state, fresh, window);
       return;
     }
     log_limited(state.session_log, "net", "replacing the partner session with a newer one");
     std::shared_ptr<LinkSession> old = std::move(state.session);
     state.session.reset();
-    begin_ending(*old, window);
+    retire(state, old, window);
     state.delegate.on_session_down();
     if (state.closed) {
       fresh->close();

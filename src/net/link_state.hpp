@@ -65,6 +65,7 @@ struct PartnerLink::State : std::enable_shared_from_this<PartnerLink::State> {
   std::optional<PinnedPartner> partner;
   std::uint64_t partner_generation = 0;  // bumped whenever the partner or its address changes
   std::shared_ptr<LinkSession> session;  // the live one, if any
+  std::list<std::weak_ptr<LinkSession>> ending;  // sessions that lost a tie-break, still ending
 
   std::list<std::weak_ptr<FramedConn>> handshakes;  // every connection not yet a session
   std::size_t inbound_handshakes = 0;

@@ -86,6 +86,10 @@ void PartnerLink::close() {
     if (auto conn = weak.lock()) conn->close();
   }
   state.handshakes.clear();
+  for (const auto& weak : state.ending) {
+    if (auto session = weak.lock()) session->close();
+  }
+  state.ending.clear();
   if (state.session) {
     std::shared_ptr<LinkSession> session = std::move(state.session);
     state.session.reset();
