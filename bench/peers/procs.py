@@ -35,8 +35,8 @@ def comm_of(pid):
         return None
 
 
-def _children_map():
-    children = {}
+def _proc_stats():
+    """(pid, fields of /proc/PID/stat after the name) for every process still there."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -45,23 +45,20 @@ def _children_map():
                 stat = f.read()
         except OSError:
             continue
-        # The name is in parentheses and may hold spaces; the ppid follows the last ')'.
-        fields = stat[stat.rfind(")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        # The name is in parentheses and may hold spaces; the state follows the last ')'.
+        yield int(entry), stat[stat.rfind(")") + 2:].split()
+
+
+def _children_map():
+    children = {}
+    for pid, fields in _proc_stats():
+        children.setdefault(int(fields[1]), []).append(pid)
     return children
 
 
 def _live_groups():
     groups = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
+    for _pid, fields in _proc_stats():
         if fields[0] != "Z":
             groups.add(int(fields[2]))
     return groups

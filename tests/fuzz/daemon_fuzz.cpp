@@ -18,8 +18,6 @@
 // clang-format off: must come first
 #include <utility>  // before Boost 1.74 awaitable.hpp, which forgets it
 // clang-format on
-#include <sodium.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -32,6 +30,7 @@
 #include "fuzz_support.hpp"
 #include "net/endpoint.hpp"
 #include "peer/unpair.hpp"
+#include "sign_raw.hpp"
 
 namespace pairspace::fuzz {
 namespace {
@@ -50,19 +49,6 @@ bool verbose() {
 asio::thread_pool& workers() {
   static asio::thread_pool pool{1};
   return pool;
-}
-
-std::string sign_op(const v1::Op& op, const TestKeys& keys) {
-  const std::string op_bytes = op.SerializeAsString();
-  const std::string message = "pairspace/v1/op" + op_bytes;
-  std::array<std::uint8_t, crypto_sign_BYTES> signature{};
-  crypto_sign_detached(signature.data(), nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       keys.sign_secret.data());
-  v1::SignedOp envelope;
-  envelope.set_op(op_bytes);
-  envelope.set_signature(as_string(signature));
-  return envelope.SerializeAsString();
 }
 
 bool skipped(const v1::Request& request) {
@@ -153,7 +139,7 @@ class Device {
         op.set_prev_hash(prev);
       }
       prev = sync::to_bytes(sync::content_hash(op.SerializeAsString()));
-      frame.mutable_op_batch()->add_ops(sign_op(op, m_sam));
+      frame.mutable_op_batch()->add_ops(sign_raw(op, m_sam));
     }
     deliver(frame);
   }

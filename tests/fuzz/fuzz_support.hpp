@@ -20,6 +20,14 @@
 
 namespace pairspace::fuzz {
 
+// Zones for the time and schedule targets: whole, half, quarter and odd offsets, DST in
+// either hemisphere, a half-hour DST (Lord Howe), the date line (Apia), and Casablanca's
+// Ramadan switches.
+inline constexpr const char* zone_names[] = {
+    "UTC",          "Europe/Berlin",     "America/New_York", "Pacific/Apia",     "Australia/Lord_Howe",
+    "Pacific/Chatham", "Asia/Kathmandu", "America/St_Johns", "Africa/Casablanca", "America/Sao_Paulo"};
+inline constexpr std::size_t zone_count = sizeof(zone_names) / sizeof(zone_names[0]);
+
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 

@@ -31,11 +31,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr const char* zone_names[] = {"UTC",          "Europe/Berlin",  "America/New_York",
-                                      "Pacific/Apia", "Australia/Lord_Howe", "Pacific/Chatham",
-                                      "Asia/Kathmandu", "America/St_Johns", "Africa/Casablanca",
-                                      "America/Sao_Paulo"};
-constexpr std::size_t zone_count = sizeof(zone_names) / sizeof(zone_names[0]);
 constexpr std::size_t max_line_octets = 75;
 const sync::TimePoint epoch_2020{seconds(1'577'836'800)};
 

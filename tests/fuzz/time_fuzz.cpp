@@ -24,11 +24,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr const char* zone_names[] = {"UTC",           "Europe/Berlin",       "America/New_York",
-                                      "Pacific/Apia",  "Australia/Lord_Howe", "Pacific/Chatham",
-                                      "Asia/Kathmandu", "America/St_Johns",   "Africa/Casablanca",
-                                      "America/Sao_Paulo"};
-constexpr std::size_t zone_count = sizeof(zone_names) / sizeof(zone_names[0]);
 // A wall time can be at most a day plus the largest DST jump (and a bit) away.
 constexpr auto max_clock_distance = hours(24) + hours(2);
 const util::TimePoint epoch_2020{seconds(1'577'836'800)};

@@ -128,12 +128,8 @@ TEST_F(FaultDisk, AFullDiskGivesAClearErrorAndLosesNothing) {
     EXPECT_TRUE(contains(journal_after, text)) << journal_after;
   }
   EXPECT_TRUE(wait_same_digest(arrive_bound));
-  ASSERT_NO_FATAL_FAILURE(stop(alex));
-  ASSERT_NO_FATAL_FAILURE(stop(sam));
-  const auto a = store_digest(alex);
-  const auto s = store_digest(sam);
-  ASSERT_TRUE(a.ok && s.ok) << a.raw << s.raw;
-  EXPECT_EQ(a.digest, s.digest);
+  StoreDigest a, s;
+  ASSERT_NO_FATAL_FAILURE(stop_both_and_compare(a, s));
   EXPECT_EQ(a.rows, a.self + a.partner) << a.raw;
   EXPECT_EQ(a.partner, 1U) << a.raw;
 }

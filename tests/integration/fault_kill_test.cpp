@@ -80,12 +80,8 @@ TEST_F(FaultKill, KillingEitherDaemonDuringSyncLosesNoOpAndAppliesNoneTwice) {
   to_sam->limit_rate(0);
   EXPECT_TRUE(wait_both_connected());
   EXPECT_TRUE(wait_same_digest(converge_bound)) << state_digest(alex) << " vs " << state_digest(sam);
-  ASSERT_NO_FATAL_FAILURE(stop(alex));
-  ASSERT_NO_FATAL_FAILURE(stop(sam));
-  const auto a = store_digest(alex);
-  const auto s = store_digest(sam);
-  ASSERT_TRUE(a.ok && s.ok) << a.raw << s.raw;
-  EXPECT_EQ(a.digest, s.digest);
+  StoreDigest a, s;
+  ASSERT_NO_FATAL_FAILURE(stop_both_and_compare(a, s));
   EXPECT_EQ(a.self, written[alex]) << "an op of Alex's was lost: " << a.raw;
   EXPECT_EQ(s.self, written[sam]) << "an op of Sam's was lost: " << s.raw;
   EXPECT_EQ(a.partner, written[sam]) << a.raw;

@@ -27,20 +27,6 @@ constexpr std::size_t max_rate_piece_bytes = 2048;  // under a rate limit, writt
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-int connect_loopback(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  set_nonblocking(fd);
-  return fd;
-}
 
 // Closing with SO_LINGER 0 sends RST instead of FIN.
 void close_fd(int fd, bool reset) {
@@ -233,6 +219,7 @@ void FaultProxy::accept_one() {
     close_fd(client, true);
     return;
   }
+  set_nonblocking(server);
   auto c = std::make_unique<Connection>();
   c->fd[0] = client;
   c->fd[1] = server;

@@ -73,12 +73,8 @@ TEST_F(FaultProxyTest, SyncThroughCutsStallsAndSlicesEndsWithEveryOpOnceOnBoth) 
   EXPECT_GE(seen.slices, 1U);
 
   EXPECT_TRUE(wait_same_digest(converge_bound)) << state_digest(alex) << " vs " << state_digest(sam);
-  ASSERT_NO_FATAL_FAILURE(stop(alex));
-  ASSERT_NO_FATAL_FAILURE(stop(sam));
-  const auto a = store_digest(alex);
-  const auto s = store_digest(sam);
-  ASSERT_TRUE(a.ok && s.ok) << a.raw << s.raw;
-  EXPECT_EQ(a.digest, s.digest);
+  StoreDigest a, s;
+  ASSERT_NO_FATAL_FAILURE(stop_both_and_compare(a, s));
   EXPECT_EQ(a.self, static_cast<std::uint64_t>(backlog_ops + live_changes)) << a.raw;
   EXPECT_EQ(s.self, static_cast<std::uint64_t>(backlog_ops + live_changes)) << s.raw;
   EXPECT_EQ(a.partner, s.self) << a.raw << s.raw;

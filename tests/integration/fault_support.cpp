@@ -120,6 +120,15 @@ void FaultDevices::stop(const fs::path& at) {
   EXPECT_FALSE(looks_like_crash(log)) << "daemon.log:\n" << log;
 }
 
+void FaultDevices::stop_both_and_compare(StoreDigest& a, StoreDigest& s) {
+  ASSERT_NO_FATAL_FAILURE(stop(alex));
+  ASSERT_NO_FATAL_FAILURE(stop(sam));
+  a = store_digest(alex);
+  s = store_digest(sam);
+  ASSERT_TRUE(a.ok && s.ok) << a.raw << s.raw;
+  EXPECT_EQ(a.digest, s.digest);
+}
+
 bool FaultDevices::kill(const fs::path& at) {
   auto it = pids.find(at);
   if (it == pids.end()) return false;

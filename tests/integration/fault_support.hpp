@@ -41,6 +41,9 @@ class FaultDevices : public TwoDevices {
   bool start(const fs::path& at, const std::string& listen, const std::vector<std::string>& prefix = {});
   // `daemon stop`, with exit status 0 and a log without crash reports (asserted).
   void stop(const fs::path& at);
+  // Stops both daemons and reads both stores into `a` and `s`: both read, digests equal
+  // (asserted).
+  void stop_both_and_compare(StoreDigest& a, StoreDigest& s);
   // Both daemons on 127.0.0.1:0 (tracked); fills alex_address and sam_address, which later
   // starts reuse, so the partner's note of the address stays right.
   void start_both_tracked();

@@ -33,6 +33,21 @@ std::uint16_t listen_on_loopback(int fd) {
   return ntohs(address.sin_port);
 }
 
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 std::uint16_t port_of(const std::string& host_port) {
   const auto colon = host_port.rfind(':');
   if (colon == std::string::npos) return 0;
@@ -44,19 +59,7 @@ std::uint16_t port_of(const std::string& host_port) {
   return static_cast<std::uint16_t>(value);
 }
 
-TcpProbe::TcpProbe(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return;
-  }
-  m_fd = fd;
-}
+TcpProbe::TcpProbe(std::uint16_t port) : m_fd(connect_loopback(port)) {}
 
 TcpProbe::~TcpProbe() {
   if (m_fd >= 0) ::close(m_fd);

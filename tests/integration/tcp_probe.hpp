@@ -14,6 +14,9 @@ using Bytes = std::vector<std::uint8_t>;
 // when that failed.
 std::uint16_t listen_on_loopback(int fd);
 
+// A blocking TCP socket connected to 127.0.0.1:port, or -1.
+int connect_loopback(std::uint16_t port);
+
 // "127.0.0.1:4100" -> 4100; 0 when there is no port.
 std::uint16_t port_of(const std::string& host_port);
 
